@@ -1,0 +1,491 @@
+"""Find, load, check and save a case folder.
+
+A case is a folder ``<slug>/`` holding ``case.yaml`` (title, organisation,
+sources with citations, dates, summary, facts and the list of artefacts) and
+one plain, diffable file per artefact (``cld.csv``, ``model.mdl``,
+``scenarios.yaml`` …).  Shipped cases (``data/cases``) are read-only; a
+practitioner's own cases live in ``STP_DATA`` (see :mod:`stp_helpers.paths`).
+
+Saving is atomic (temporary file, then ``os.replace``) and never overwrites
+an existing file unless ``overwrite=True``.
+
+Examples
+--------
+>>> case = load("wiltshire-complex-needs")
+>>> case.meta.title
+'Wiltshire: complex needs across agencies'
+>>> case.read_only
+True
+>>> "agency_contacts.csv" in case.meta.artefact_files()
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from stp_helpers import paths
+from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, Problem, StpError
+from stp_helpers.tables import read_csv_rows, read_yaml_model, load_yaml
+
+__all__ = [
+    "Source",
+    "Fact",
+    "Artefact",
+    "CaseMeta",
+    "Case",
+    "AgencyContact",
+    "ARTEFACT_KINDS",
+    "SLUG_PATTERN",
+    "find",
+    "load",
+    "list_cases",
+    "check",
+    "save_text",
+    "new_case",
+]
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CASE_FILE = "case.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Source(_Strict):
+    """A cited source: every fact in a case names one."""
+
+    id: str = Field(min_length=1, description="a short id facts refer to, e.g. seed-000")
+    title: str = Field(min_length=1, description="the title of the document or talk")
+    author: str | None = Field(None, description="person or organisation")
+    date: dt.date | None = Field(None, description="publication date, YYYY-MM-DD")
+    publisher: str | None = None
+    url: str | None = None
+    file: str | None = Field(None, description="where a copy lives, relative to the project")
+    licence: str | None = None
+
+
+class Fact(_Strict):
+    """One fact stated by a source, with its number when it has one."""
+
+    id: str = Field(min_length=1)
+    statement: str = Field(min_length=1, description="the fact in a sentence")
+    value: float | None = Field(None, description="the number the fact states, if any")
+    unit: str | None = Field(None, description="unit of the value, e.g. '% of council budget'")
+    source: str = Field(min_length=1, description="the id of one of the case's sources")
+
+
+class Artefact(_Strict):
+    """One artefact file of the case."""
+
+    file: str = Field(min_length=1, description="a file name in the case folder, e.g. cld.csv")
+    description: str | None = None
+    source: str | None = Field(None, description="the id of a source, if the artefact rests on one")
+    synthetic: bool = Field(False, description="true when the data are made up for teaching")
+
+
+class CaseMeta(_Strict):
+    """The contents of ``case.yaml``."""
+
+    slug: str = Field(pattern=SLUG_PATTERN, description="lowercase words joined by hyphens")
+    title: str = Field(min_length=1, description="a short title")
+    organisation: str = Field(min_length=1, description="who owns the situation")
+    summary: str = Field(min_length=1, description="a paragraph on the situation")
+    created: dt.date | None = Field(None, description="date the case folder was made, YYYY-MM-DD")
+    period: str | None = Field(None, description="the period the case covers, e.g. '2005-2019'")
+    sources: list[Source] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    synopsis: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+    artefacts: list[Artefact] = Field(default_factory=list)
+
+    @field_validator("artefacts")
+    @classmethod
+    def _known_unique(cls, value: list[Artefact]) -> list[Artefact]:
+        seen: set[str] = set()
+        for item in value:
+            if item.file in seen:
+                raise ValueError(f"{item.file!r} is listed twice")
+            seen.add(item.file)
+        return value
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> CaseMeta:
+        ids = {s.id for s in self.sources}
+        missing = sorted({f.source for f in self.facts if f.source not in ids}
+                         | {a.source for a in self.artefacts if a.source and a.source not in ids})
+        if missing:
+            raise ValueError(f"source id(s) {', '.join(missing)} are not among the case's sources "
+                             f"({', '.join(sorted(ids)) or 'none'})")
+        return self
+
+    def artefact_files(self) -> list[str]:
+        """Return the artefact file names, in the order listed."""
+        return [a.file for a in self.artefacts]
+
+    def source(self, source_id: str) -> Source:
+        """Return the source with this id."""
+        for item in self.sources:
+            if item.id == source_id:
+                return item
+        raise KeyError(source_id)
+
+
+class AgencyContact(_Strict):
+    """One row of ``agency_contacts.csv``: contacts a person had with an agency."""
+
+    agency: str = Field(min_length=1, description="the agency or service, e.g. Housing services")
+    contacts: int | None = Field(None, ge=0, description="a whole number of contacts, or blank if not quantified")
+    detail: str | None = Field(None, description="what the contacts were")
+    source: str = Field(min_length=1, description="the id of one of the case's sources")
+
+
+@dataclass(frozen=True)
+class ArtefactKind:
+    """What the workbook knows about an artefact file name."""
+
+    description: str
+    reader: str | None = None  # "module:function" taking a Path, raising CaseFileError
+
+
+def read_agency_contacts(path: Path) -> list[AgencyContact]:
+    """Read and validate ``agency_contacts.csv``."""
+    rows = read_csv_rows(path, AgencyContact)
+    seen: dict[str, int] = {}
+    problems = []
+    for i, row in enumerate(rows):
+        if row.agency.lower() in seen:
+            problems.append(Problem(paths.relative(path), f"The agency {row.agency!r} appears twice.",
+                                    row=i + 2, column="agency", fix="Merge the two rows into one."))
+        seen[row.agency.lower()] = i
+    if problems:
+        raise CaseFileError(problems)
+    return rows
+
+
+#: Every artefact file name the workbook knows, with its reader.
+ARTEFACT_KINDS: dict[str, ArtefactKind] = {
+    "agency_contacts.csv": ArtefactKind("contacts with each agency", "stp_helpers.case:read_agency_contacts"),
+    "cld.csv": ArtefactKind("causal loop diagram links (from, to, polarity, delay)"),
+    "cld_variables.csv": ArtefactKind("causal loop diagram variables (id, label, description)"),
+    "model.mdl": ArtefactKind("stock-and-flow model (Vensim)"),
+    "model.xmile": ArtefactKind("stock-and-flow model (XMILE)"),
+    "scenarios.yaml": ArtefactKind("named scenarios and their parameters"),
+    "reference.csv": ArtefactKind("observed data for reference modes"),
+    "ssm.yaml": ArtefactKind("soft systems records: rich picture, CATWOE, root definitions"),
+    "rich_picture.png": ArtefactKind("rich picture image"),
+    "rich_picture.svg": ArtefactKind("rich picture image"),
+    "vsm.yaml": ArtefactKind("viable system model description"),
+    "stakeholders.csv": ArtefactKind("stakeholder register"),
+    "stakeholder_links.csv": ArtefactKind("influence links between stakeholders"),
+    "csh.yaml": ArtefactKind("critical systems heuristics answers"),
+    "engagement.yaml": ArtefactKind("engagement plan and workshops"),
+    "ethics.yaml": ArtefactKind("value conflicts and ethics checklist"),
+    "drivers.csv": ArtefactKind("drivers of change with impact and uncertainty"),
+    "futures.yaml": ArtefactKind("scenario structures: 2x2, tree, three horizons"),
+    "options.csv": ArtefactKind("intervention options and criteria scores"),
+    "logic_model.yaml": ArtefactKind("logic model / theory of change"),
+    "indicators.csv": ArtefactKind("indicator time series"),
+    "demand.csv": ArtefactKind("classified demand records (failure / value)"),
+    "contribution.yaml": ArtefactKind("contribution analysis record"),
+}
+
+
+def _resolve_reader(spec: str) -> Callable[[Path], Any]:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def register_reader(file_name: str, reader: str) -> None:
+    """Attach a reader (``"module:function"``) to a known artefact file name."""
+    kind = ARTEFACT_KINDS[file_name]
+    ARTEFACT_KINDS[file_name] = ArtefactKind(kind.description, reader)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A loaded, validated case folder.
+
+    Attributes
+    ----------
+    path : Path
+        The folder.
+    meta : CaseMeta
+        The validated ``case.yaml``.
+    read_only : bool
+        True for cases shipped with the workbook.
+    """
+
+    path: Path
+    meta: CaseMeta
+    read_only: bool
+
+    @property
+    def slug(self) -> str:
+        return self.meta.slug
+
+    def has(self, file_name: str) -> bool:
+        """Return True when the case lists this artefact."""
+        return file_name in self.meta.artefact_files()
+
+    def artefact_path(self, file_name: str) -> Path:
+        """Return the path of a listed artefact.
+
+        Raises
+        ------
+        CaseFileError
+            When the case does not list it.
+        """
+        if not self.has(file_name):
+            raise CaseFileError([Problem(
+                paths.relative(self.path / CASE_FILE), f"This case has no {file_name}.",
+                column="artefacts", fix=f"Add the file and list it under 'artefacts:' in {CASE_FILE}.")])
+        return self.path / file_name
+
+    def read(self, file_name: str) -> Any:
+        """Read and validate a listed artefact with its registered reader."""
+        kind = ARTEFACT_KINDS[file_name]
+        if kind.reader is None:
+            raise StpError(f"The workbook has no reader for {file_name} yet.")
+        return _resolve_reader(kind.reader)(self.artefact_path(file_name))
+
+    def cite(self, source_id: str) -> str:
+        """Return a one-line citation of a source, e.g. for a chart subtitle."""
+        src = self.meta.source(source_id)
+        bits = [src.author, f"({src.date.year})" if src.date else None, src.title]
+        return " ".join(b for b in bits if b)
+
+
+def find(slug_or_path: str | os.PathLike[str]) -> Path:
+    """Return the folder of a case given its slug or its path.
+
+    The user's own cases (``STP_DATA``) are searched before shipped ones.
+
+    Raises
+    ------
+    CaseNotFoundError
+        When no such case exists; the message lists the cases there are.
+    """
+    text = os.fspath(slug_or_path)
+    candidate = Path(text).expanduser()
+    if candidate.is_dir() and (candidate / CASE_FILE).exists():
+        return candidate.resolve()
+    if re.match(SLUG_PATTERN, text):
+        for root in paths.case_search_path():
+            if (root / text / CASE_FILE).exists():
+                return (root / text).resolve()
+    known = ", ".join(list_cases()) or "none"
+    raise CaseNotFoundError(f"There is no case {text!r}.",
+                            fix=f"Known cases: {known}. Make a new one with 'stp new-case {text}'.")
+
+
+def list_cases() -> list[str]:
+    """Return the slugs of every case found, the user's own first."""
+    slugs: list[str] = []
+    for root in paths.case_search_path():
+        if root.is_dir():
+            for folder in sorted(root.iterdir()):
+                if (folder / CASE_FILE).exists() and folder.name not in slugs:
+                    slugs.append(folder.name)
+    return slugs
+
+
+def _is_shipped(folder: Path) -> bool:
+    try:
+        folder.resolve().relative_to(paths.shipped_cases_dir().resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load(slug_or_path: str | os.PathLike[str]) -> Case:
+    """Load and validate a case's ``case.yaml``.
+
+    Parameters
+    ----------
+    slug_or_path : str or path
+        A slug such as ``"wiltshire-complex-needs"`` or a folder.
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    CaseNotFoundError, CaseFileError
+    """
+    folder = find(slug_or_path)
+    meta = read_yaml_model(folder / CASE_FILE, CaseMeta)
+    if meta.slug != folder.name:
+        raise CaseFileError([Problem(paths.relative(folder / CASE_FILE),
+                                     f"The slug {meta.slug!r} differs from the folder name {folder.name!r}.",
+                                     column="slug", fix=f"Set 'slug: {folder.name}'.")])
+    return Case(path=folder, meta=meta, read_only=_is_shipped(folder))
+
+
+def check(folder: str | os.PathLike[str]) -> list[Problem]:
+    """Check every file of a case folder; return all problems (empty when fine).
+
+    Reads only; never writes.  Checks ``case.yaml`` against its schema, that
+    each listed artefact is a file the workbook knows, exists and is not empty,
+    and validates it with its reader where one is registered.
+    """
+    folder = Path(folder)
+    if not (folder / CASE_FILE).exists():
+        return [Problem(paths.relative(folder), f"There is no {CASE_FILE} in this folder.",
+                        fix="Point at a case folder, or make one with 'stp new-case SLUG'.")]
+    try:
+        meta = read_yaml_model(folder / CASE_FILE, CaseMeta)
+    except CaseFileError as err:
+        return err.problems
+    problems: list[Problem] = []
+    yaml_path = paths.relative(folder / CASE_FILE)
+    _, lines = load_yaml(folder / CASE_FILE)
+    for index, artefact in enumerate(meta.artefacts):
+        line = lines.get(("artefacts", index, "file"))
+        kind = ARTEFACT_KINDS.get(artefact.file)
+        if kind is None:
+            close = [k for k in ARTEFACT_KINDS if k.split(".")[0] in artefact.file or artefact.file.split(".")[0] in k]
+            hint = f" Did you mean {close[0]}?" if close else ""
+            problems.append(Problem(yaml_path, f"{artefact.file!r} is not an artefact the workbook knows.",
+                                    column=f"artefacts[{index}].file", line=line,
+                                    fix=f"Use one of: {', '.join(sorted(ARTEFACT_KINDS))}.{hint}"))
+            continue
+        target = folder / artefact.file
+        if not target.exists():
+            problems.append(Problem(yaml_path, f"{artefact.file} is listed but the file does not exist.",
+                                    column=f"artefacts[{index}].file", line=line,
+                                    fix="Add the file, or remove it from the list."))
+            continue
+        if kind.reader is not None:
+            try:
+                _resolve_reader(kind.reader)(target)
+            except CaseFileError as err:
+                problems.extend(err.problems)
+            except StpError as err:
+                problems.append(Problem(paths.relative(target), str(err)))
+        elif target.stat().st_size == 0:
+            problems.append(Problem(paths.relative(target), "The file is empty.",
+                                    fix="Fill it in, or remove it from the case's artefacts."))
+    listed = set(meta.artefact_files()) | {CASE_FILE}
+    for extra in sorted(p.name for p in folder.iterdir() if p.is_file()):
+        if extra in ARTEFACT_KINDS and extra not in listed:
+            problems.append(Problem(paths.relative(folder / extra), "The file is not listed in case.yaml.",
+                                    fix=f"Add '- file: {extra}' under 'artefacts:' so notebooks use it."))
+    return problems
+
+
+def save_text(folder: str | os.PathLike[str], file_name: str, text: str, *, overwrite: bool = False) -> Path:
+    """Write one file of a user's case folder atomically.
+
+    The text goes to a temporary file in the same folder, which then replaces
+    the target in one step, so a crash never leaves half a file.
+
+    Parameters
+    ----------
+    folder : path
+        The case folder (not a shipped case).
+    file_name : str
+        A plain file name such as ``"cld.csv"``.
+    text : str
+        The new content.
+    overwrite : bool
+        Replace an existing file.  Without it an existing file is never touched.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Raises
+    ------
+    CaseExistsError
+        The file exists and ``overwrite`` is False, or the folder is a shipped case.
+    """
+    folder = Path(folder)
+    if Path(file_name).name != file_name or file_name in {"", ".", ".."}:
+        raise StpError(f"{file_name!r} is not a plain file name.", fix="Use a name like 'cld.csv'.")
+    if _is_shipped(folder):
+        raise CaseExistsError(
+            f"{paths.relative(folder)} is a case shipped with the workbook, which stays unchanged.",
+            fix=f"Make your own copy with 'stp new-case my-case --from {folder.name}' and save there.")
+    target = folder / file_name
+    if target.exists() and not overwrite:
+        raise CaseExistsError(f"{paths.relative(target)} already exists.",
+                              fix="Save under another name, or confirm that it should be replaced.")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{file_name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def new_case(slug: str, *, template: str | None = None, root: str | os.PathLike[str] | None = None) -> Path:
+    """Create a case folder from the blank template or from another case.
+
+    Parameters
+    ----------
+    slug : str
+        Lowercase words joined by hyphens.
+    template : str, optional
+        A case to copy (slug or folder); default the blank template with guidance.
+    root : path, optional
+        Where to create it (default ``STP_DATA``, else the current folder's ``cases/``).
+
+    Returns
+    -------
+    Path
+        The new folder.
+
+    Raises
+    ------
+    CaseExistsError
+        When the folder exists already; nothing is overwritten.
+    """
+    if not re.match(SLUG_PATTERN, slug):
+        raise StpError(f"{slug!r} is not a valid case name.",
+                       fix="Use lowercase letters, digits and hyphens, e.g. 'plymouth-alliance'.")
+    base = Path(root) if root is not None else (paths.user_cases_dir() or Path.cwd() / "cases")
+    target = base / slug
+    if target.exists():
+        raise CaseExistsError(f"{paths.relative(target)} already exists.",
+                              fix="Choose another name; the existing case is left as it is.")
+    source = paths.TEMPLATES_DIR / "case" if template is None else find(template)
+    base.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=base))
+    try:
+        for item in source.iterdir():
+            if item.is_file() and not item.name.startswith("."):
+                shutil.copy2(item, staging / item.name)
+        yaml_path = staging / CASE_FILE
+        text = yaml_path.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^slug:.*$", f"slug: {slug}", text, count=1)
+        today = dt.date.today().isoformat()
+        if re.search(r"(?m)^created:", text):
+            text = re.sub(r"(?m)^created:.*$", f"created: {today}", text, count=1)
+        text = text.replace("{{SLUG}}", slug).replace("{{TODAY}}", today)
+        yaml_path.write_text(text, encoding="utf-8")
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

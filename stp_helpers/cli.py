@@ -1,0 +1,128 @@
+"""The ``stp`` command: serve the gallery, open JupyterLab, make and check cases.
+
+    stp serve                 the Voilà gallery on http://127.0.0.1:8866
+    stp lab                   JupyterLab on the notebooks
+    stp new-case SLUG [--from CASE] [--dir DIR]
+    stp check-case PATH       every problem with file, row/field and a fix; exit 1 if any
+
+User mistakes print a message and exit with status 1 (2 for wrong usage);
+they never print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from stp_helpers import paths
+from stp_helpers.errors import StpError
+
+__all__ = ["main", "voila_command", "voila_env"]
+
+DEFAULT_PORT = 8866
+
+
+def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the environment for Voilà: the workbook's offline template on the path."""
+    env = dict(os.environ if base is None else base)
+    share = str(paths.PACKAGE_DIR / "share" / "jupyter")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH", "")) if p)
+    return env
+
+
+def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browser: bool = False) -> list[str]:
+    """Return the command line that serves the notebooks folder with Voilà."""
+    return [
+        sys.executable, "-m", "voila", str(paths.NOTEBOOKS_DIR),
+        f"--port={port}", f"--Voila.ip={host}", "--template=stp",
+        "--strip_sources=True", "--show_tracebacks=False",
+        *(["--no-browser"] if not open_browser else []),
+    ]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import subprocess
+
+    cmd = voila_command(args.port, "127.0.0.1", open_browser=not args.no_browser)
+    url = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb"
+    print(f"Serving the stp-workbook gallery at {url} (Ctrl+C to stop)", flush=True)
+    try:
+        return subprocess.call(cmd, env=voila_env())
+    except KeyboardInterrupt:
+        return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={paths.NOTEBOOKS_DIR}",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}"]
+    if args.no_browser:
+        cmd.append("--no-browser")
+    try:
+        return subprocess.call(cmd, env=voila_env())
+    except KeyboardInterrupt:
+        return 0
+
+
+def _new_case(args: argparse.Namespace) -> int:
+    from stp_helpers import case
+
+    folder = case.new_case(args.slug, template=args.template, root=args.dir)
+    print(f"Made {paths.relative(folder)}.")
+    print(f"Fill in {paths.relative(folder / 'case.yaml')}, then run: stp check-case {paths.relative(folder)}")
+    return 0
+
+
+def _check_case(args: argparse.Namespace) -> int:
+    from stp_helpers import case
+
+    target = args.path
+    if not os.path.isdir(target):
+        target = str(case.find(target))
+    problems = case.check(target)
+    if not problems:
+        print(f"{paths.relative(target)}: no problems found.")
+        return 0
+    for problem in problems:
+        print(str(problem))
+    print(f"{len(problems)} problem(s) found.")
+    return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stp", description="The stp-workbook of systems thinking methods.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the Voilà gallery on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.set_defaults(func=_serve)
+    lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
+    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--no-browser", action="store_true")
+    lab.set_defaults(func=_lab)
+    new = sub.add_parser("new-case", help="make a case folder from the template or another case")
+    new.add_argument("slug")
+    new.add_argument("--from", dest="template", default=None, help="a case to copy (slug or folder)")
+    new.add_argument("--dir", default=None, help="where to put it (default: $STP_DATA, else ./cases)")
+    new.set_defaults(func=_new_case)
+    check = sub.add_parser("check-case", help="check every file of a case folder")
+    check.add_argument("path", help="a case folder or slug")
+    check.set_defaults(func=_check_case)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``stp`` command; return its exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except StpError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""The only module that knows where things are.
+
+``REPO_ROOT`` is the checkout (or the installed tree's parent).  Shipped
+cases live in ``data/cases`` and are read-only; a practitioner's own cases
+live in the folder named by the ``STP_DATA`` environment variable, which is
+searched first.  Translated models and other derived files go to the cache
+(``STP_CACHE``, default ``~/.cache/stp-workbook``), never beside user files.
+
+Examples
+--------
+>>> shipped_cases_dir().name
+'cases'
+>>> relative(REPO_ROOT / "data" / "cases")
+'data/cases'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "REPO_ROOT",
+    "PACKAGE_DIR",
+    "DATA_DIR",
+    "NOTEBOOKS_DIR",
+    "shipped_cases_dir",
+    "user_cases_dir",
+    "case_search_path",
+    "cache_dir",
+    "relative",
+]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+DATA_DIR = REPO_ROOT / "data"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+
+def shipped_cases_dir() -> Path:
+    """Return the folder of the cases shipped with the workbook (read-only)."""
+    return DATA_DIR / "cases"
+
+
+def user_cases_dir() -> Path | None:
+    """Return the practitioner's own case folder from ``STP_DATA``, if set."""
+    value = os.environ.get("STP_DATA", "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def case_search_path() -> list[Path]:
+    """Return the folders searched for a case slug, the user's own first."""
+    own = user_cases_dir()
+    return ([own] if own else []) + [shipped_cases_dir()]
+
+
+def cache_dir(*parts: str) -> Path:
+    """Return (and create) a folder in the workbook's cache.
+
+    Parameters
+    ----------
+    *parts : str
+        Sub-folders below the cache root, e.g. ``cache_dir("models")``.
+    """
+    root = Path(os.environ.get("STP_CACHE", "") or Path.home() / ".cache" / "stp-workbook")
+    path = root.expanduser().joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def relative(path: str | os.PathLike[str]) -> str:
+    """Return ``path`` relative to the project root when it is inside it.
+
+    Messages name files this way, so they read the same on every machine.
+    """
+    resolved = Path(path).resolve()
+    for base in (REPO_ROOT, Path.cwd()):
+        try:
+            return resolved.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
