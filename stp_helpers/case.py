@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -145,6 +145,8 @@ class CaseMeta(_Strict):
 
 class AgencyContact(_Strict):
     """One row of ``agency_contacts.csv``: contacts a person had with an agency."""
+
+    required_columns: ClassVar[tuple[str, ...]] = ("agency", "contacts", "source")
 
     agency: str = Field(min_length=1, description="the agency or service, e.g. Housing services")
     contacts: int | None = Field(None, ge=0, description="a whole number of contacts, or blank if not quantified")
@@ -346,14 +348,18 @@ def check(folder: str | os.PathLike[str]) -> list[Problem]:
     if not (folder / CASE_FILE).exists():
         return [Problem(paths.relative(folder), f"There is no {CASE_FILE} in this folder.",
                         fix="Point at a case folder, or make one with 'stp new-case SLUG'.")]
+    problems: list[Problem] = []
     try:
-        meta = read_yaml_model(folder / CASE_FILE, CaseMeta)
+        raw, lines = load_yaml(folder / CASE_FILE)
     except CaseFileError as err:
         return err.problems
-    problems: list[Problem] = []
+    try:
+        artefacts = read_yaml_model(folder / CASE_FILE, CaseMeta).artefacts
+    except CaseFileError as err:
+        problems.extend(err.problems)
+        artefacts = _artefacts_of(raw)
     yaml_path = paths.relative(folder / CASE_FILE)
-    _, lines = load_yaml(folder / CASE_FILE)
-    for index, artefact in enumerate(meta.artefacts):
+    for index, artefact in enumerate(artefacts):
         line = lines.get(("artefacts", index, "file"))
         kind = ARTEFACT_KINDS.get(artefact.file)
         if kind is None:
@@ -379,12 +385,24 @@ def check(folder: str | os.PathLike[str]) -> list[Problem]:
         elif target.stat().st_size == 0:
             problems.append(Problem(paths.relative(target), "The file is empty.",
                                     fix="Fill it in, or remove it from the case's artefacts."))
-    listed = set(meta.artefact_files()) | {CASE_FILE}
+    listed = {a.file for a in artefacts} | {CASE_FILE}
     for extra in sorted(p.name for p in folder.iterdir() if p.is_file()):
         if extra in ARTEFACT_KINDS and extra not in listed:
             problems.append(Problem(paths.relative(folder / extra), "The file is not listed in case.yaml.",
                                     fix=f"Add '- file: {extra}' under 'artefacts:' so notebooks use it."))
     return problems
+
+
+def _artefacts_of(raw: Any) -> list[Artefact]:
+    """Return the artefacts of a raw case.yaml that are valid on their own."""
+    items = raw.get("artefacts") if isinstance(raw, dict) else None
+    out = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            out.append(Artefact.model_validate(item))
+        except ValueError:
+            continue
+    return out
 
 
 def save_text(folder: str | os.PathLike[str], file_name: str, text: str, *, overwrite: bool = False) -> Path:

@@ -42,15 +42,34 @@ def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browse
     ]
 
 
+def _wait_for(url: str, seconds: float = 60) -> bool:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 def _serve(args: argparse.Namespace) -> int:
     import subprocess
+    import webbrowser
 
-    cmd = voila_command(args.port, "127.0.0.1", open_browser=not args.no_browser)
     url = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb"
-    print(f"Serving the stp-workbook gallery at {url} (Ctrl+C to stop)", flush=True)
+    proc = subprocess.Popen(voila_command(args.port, "127.0.0.1"), env=voila_env())
     try:
-        return subprocess.call(cmd, env=voila_env())
+        if _wait_for(f"http://127.0.0.1:{args.port}/"):
+            print(f"The stp-workbook gallery is at {url} (Ctrl+C to stop)", flush=True)
+            if not args.no_browser:
+                webbrowser.open(url)
+        return proc.wait()
     except KeyboardInterrupt:
+        proc.terminate()
         return 0
 
 

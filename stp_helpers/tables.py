@@ -23,6 +23,7 @@ stp_helpers.errors.CaseFileError: ...contacts.csv, row 3, column "contacts": 'lo
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -78,8 +79,9 @@ def _read_text(path: Path) -> str:
         raise CaseFileError([Problem(name, "The file is not UTF-8 text.", line=line,
                                      fix="Save it as 'CSV UTF-8' (or UTF-8 text) and try again.")]) from err
     if not text.strip():
-        raise CaseFileError([Problem(name, "The file is empty.",
-                                     fix="Add the header row and at least one row, or delete the file.")])
+        fix = ("Add the header row and at least one row, or delete the file." if path.suffix == ".csv"
+               else "Fill it in (start from the template made by 'stp new-case'), or delete the file.")
+        raise CaseFileError([Problem(name, "The file is empty.", fix=fix)])
     return text
 
 
@@ -159,16 +161,21 @@ def read_csv_rows(path: str | Path, model: type[M], *, min_rows: int = 1) -> lis
         raise CaseFileError([Problem(name, f"The file is not valid CSV ({err}).",
                                      fix="Open it in a spreadsheet and save it as CSV.")]) from err
     wanted = list(model.model_fields)
-    required = [n for n, f in model.model_fields.items() if f.is_required()]
+    required = getattr(model, "required_columns", None)
+    if required is None:
+        required = [n for n, f in model.model_fields.items() if f.is_required()]
     problems: list[Problem] = []
     missing = [c for c in required if c not in header]
-    if missing:
-        problems.append(Problem(
-            name, f"The column(s) {', '.join(repr(c) for c in missing)} are missing.", row=1,
-            fix=f"The header row should read: {','.join(wanted)}"))
-    extra = model.model_config.get("extra") == "forbid"
     unknown = [c for c in header if c and c not in wanted]
-    if unknown and extra:
+    for column in missing:
+        close = difflib.get_close_matches(column, unknown, n=1, cutoff=0.3)
+        hint = ""
+        if close:
+            hint = f" Is {close[0]!r} meant to be {column!r}? Rename it."
+            unknown.remove(close[0])
+        problems.append(Problem(name, f"The column {column!r} is missing.{hint}", row=1,
+                                fix=f"The header row should read: {','.join(wanted)}"))
+    if unknown and model.model_config.get("extra") == "forbid":
         problems.append(Problem(name, f"Unknown column(s): {', '.join(repr(c) for c in unknown)}.",
                                 row=1, fix=f"Use only these columns: {','.join(wanted)}"))
     if problems:
@@ -230,9 +237,9 @@ def load_yaml(path: str | Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        what = getattr(err, "problem", None) or str(err)
+        what = "; ".join(p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p) or str(err)
         raise CaseFileError([Problem(relative(path), f"The file is not valid YAML: {what}.", line=line,
                                      fix="Check the indentation and that every 'key: value' has a space after the colon.")]) from err
     lines = dict(_line_map(node)) if node is not None else {}

@@ -36,7 +36,7 @@ class ScaleExplorer(widgets.VBox):
     def __init__(self, case: Case, people: int = 300) -> None:
         self._case = case
         self.people = widgets.IntSlider(
-            value=people, min=1, max=2000, step=25, description="Similar people",
+            value=people, min=25, max=2000, step=25, description="Similar people",
             continuous_update=False, style={"description_width": "initial"},
             layout=widgets.Layout(width="560px"),
         )

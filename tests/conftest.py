@@ -1,0 +1,116 @@
+"""Shared fixtures: doctest namespace, shipped-data guard, Voilà server and browser."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import stp_helpers
+from stp_helpers import paths
+
+REPO = paths.REPO_ROOT
+REGISTRY = paths.DATA_DIR / "registry.txt"
+
+
+@pytest.fixture(autouse=True)
+def _doctest_namespace(doctest_namespace: dict) -> None:
+    doctest_namespace.update(nx=nx, np=np, pd=pd, stp_helpers=stp_helpers)
+
+
+def data_hashes() -> dict[str, str]:
+    """SHA-256 of every shipped data file, keyed by its path below data/."""
+    out = {}
+    for path in sorted(paths.DATA_DIR.rglob("*")):
+        if path.is_file() and path != REGISTRY and "__pycache__" not in path.parts:
+            out[path.relative_to(paths.DATA_DIR).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def read_registry() -> dict[str, str]:
+    entries = {}
+    for line in REGISTRY.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, digest = line.rsplit(" ", 1)
+            entries[name] = digest
+    return entries
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shipped_data_unchanged() -> Iterator[None]:
+    """After the session, every shipped data file still matches data/registry.txt."""
+    yield
+    changed = {k for k, v in data_hashes().items() if read_registry().get(k) != v}
+    assert not changed, f"shipped data changed during the tests: {sorted(changed)}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve notebooks/ with Voilà on 127.0.0.1 for the session; yield its base URL."""
+    from stp_helpers.cli import voila_command, voila_env
+
+    port = _free_port()
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    with open(log, "w") as handle:
+        proc = subprocess.Popen(voila_command(port), env=voila_env(), stdout=handle, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"Voilà exited: {log.read_text()}")
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        raise RuntimeError(f"Voilà did not start within 60 s: {log.read_text()}")
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+CHROMIUM = os.environ.get("STP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (never downloaded, never skipped)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    assert executable, "Chromium is missing: the test command installs it with apt-get install chromium"
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

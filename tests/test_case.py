@@ -1,0 +1,146 @@
+"""The case store: find, load, save atomically, never overwrite, own cases via STP_DATA."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from stp_helpers import case, paths
+from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, StpError
+
+
+def test_load_shipped_case() -> None:
+    wilts = case.load("wiltshire-complex-needs")
+    assert wilts.read_only
+    assert wilts.meta.source("seed-000").date.isoformat() == "2019-06-18"
+    facts = {f.id: f.value for f in wilts.meta.facts}
+    assert facts["budget-share"] == 65 and facts["population-share"] == 10 and facts["majority-share"] == 5
+    contacts = {r.agency: r.contacts for r in wilts.read("agency_contacts.csv")}
+    assert contacts == {
+        "Children's services": 196, "Housing services": 488, "Benefits": 90, "Ambulance and hospital": 7,
+        "Mental health": 5, "Police": 238, "Primary health": None,
+        "Refuges, housing associations, DWP and others": None,
+    }
+
+
+def test_unknown_case_names_the_known_ones() -> None:
+    with pytest.raises(CaseNotFoundError, match="Known cases: .*wiltshire-complex-needs"):
+        case.find("no-such-case")
+
+
+def test_own_cases_come_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STP_DATA", str(tmp_path))
+    mine = case.new_case("wiltshire-complex-needs", template="wiltshire-complex-needs")
+    assert mine.parent == tmp_path
+    loaded = case.load("wiltshire-complex-needs")
+    assert loaded.path == mine.resolve() and not loaded.read_only
+    assert case.list_cases()[0] == "wiltshire-complex-needs"
+
+
+def test_new_case_refuses_to_overwrite(tmp_path: Path) -> None:
+    folder = case.new_case("mine", root=tmp_path)
+    (folder / "case.yaml").write_text((folder / "case.yaml").read_text() + "\n# my notes\n")
+    before = (folder / "case.yaml").read_text()
+    with pytest.raises(CaseExistsError, match="already exists"):
+        case.new_case("mine", root=tmp_path)
+    assert (folder / "case.yaml").read_text() == before
+
+
+def test_new_case_leaves_no_placeholder(tmp_path: Path) -> None:
+    folder = case.new_case("fresh-case", root=tmp_path)
+    for path in folder.iterdir():
+        text = path.read_text()
+        for mark in ("{{", "}}", "{%", "%}"):
+            assert mark not in text, f"{path.name} keeps a template placeholder {mark}"
+    meta = case.load(folder).meta
+    assert meta.slug == "fresh-case" and meta.created is not None
+    assert case.check(folder) == []
+
+
+def test_new_case_rejects_bad_slug(tmp_path: Path) -> None:
+    with pytest.raises(StpError, match="not a valid case name"):
+        case.new_case("My Case", root=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_is_atomic_and_refuses_overwrite(tmp_path: Path) -> None:
+    folder = case.new_case("saving", root=tmp_path)
+    target = case.save_text(folder, "cld.csv", "from,to,polarity\na,b,+\n")
+    assert target.read_text() == "from,to,polarity\na,b,+\n"
+    with pytest.raises(CaseExistsError, match="already exists"):
+        case.save_text(folder, "cld.csv", "other")
+    assert target.read_text() == "from,to,polarity\na,b,+\n"
+    case.save_text(folder, "cld.csv", "from,to,polarity\nb,a,-\n", overwrite=True)
+    assert target.read_text() == "from,to,polarity\nb,a,-\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["case.yaml", "cld.csv"]
+
+
+def test_save_cleans_up_when_writing_fails(tmp_path: Path) -> None:
+    folder = case.new_case("failing", root=tmp_path)
+
+    class Boom:
+        def __str__(self) -> str:
+            raise RuntimeError("boom")
+
+    with pytest.raises(TypeError):
+        case.save_text(folder, "notes.csv", Boom())  # type: ignore[arg-type]
+    assert sorted(p.name for p in folder.iterdir()) == ["case.yaml"]
+
+
+def test_shipped_cases_are_read_only() -> None:
+    with pytest.raises(CaseExistsError, match="shipped with the workbook"):
+        case.save_text(paths.shipped_cases_dir() / "wiltshire-complex-needs", "cld.csv", "x", overwrite=True)
+
+
+def test_save_refuses_paths(tmp_path: Path) -> None:
+    with pytest.raises(StpError, match="not a plain file name"):
+        case.save_text(tmp_path, "../evil.csv", "x")
+    assert not (tmp_path.parent / "evil.csv").exists()
+
+
+def test_missing_artefact_is_named(tmp_path: Path) -> None:
+    wilts = case.load("wiltshire-complex-needs")
+    with pytest.raises(CaseFileError, match="This case has no cld_variables.csv"):
+        wilts.artefact_path("cld_variables.csv")
+
+
+def test_slug_must_match_folder(tmp_path: Path) -> None:
+    folder = case.new_case("right-name", root=tmp_path)
+    os.rename(folder, tmp_path / "other-name")
+    with pytest.raises(CaseFileError, match="differs from the folder name"):
+        case.load(tmp_path / "other-name")
+
+
+def test_huge_file_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stp_helpers import tables
+
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "agency_contacts.csv"
+    path.write_text("agency,contacts,source\n" + "Police,1,s1\n" * 200)
+    with pytest.raises(CaseFileError, match="more than the 0 MB limit|more than the"):
+        case.read_agency_contacts(path)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "agency_contacts.csv"
+    path.write_bytes("agency,contacts,source\nCaf\xe9,1,s1\n".encode("latin-1"))
+    with pytest.raises(CaseFileError, match="line 2: The file is not UTF-8 text"):
+        case.read_agency_contacts(path)
+
+
+def test_duplicate_agency(tmp_path: Path) -> None:
+    path = tmp_path / "agency_contacts.csv"
+    path.write_text("agency,contacts,source\nPolice,1,s1\npolice,2,s1\n")
+    with pytest.raises(CaseFileError, match="row 3, column \"agency\": The agency 'police' appears twice"):
+        case.read_agency_contacts(path)
+
+
+def test_many_problems_are_capped(tmp_path: Path) -> None:
+    path = tmp_path / "agency_contacts.csv"
+    path.write_text("agency,contacts,source\n" + "".join(f"A{i},x,s1\n" for i in range(30)))
+    with pytest.raises(CaseFileError) as info:
+        case.read_agency_contacts(path)
+    assert len(info.value.problems) == 30
+    assert str(info.value).splitlines()[-1] == "... and 10 more problem(s) of the same kind."
