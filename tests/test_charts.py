@@ -1,0 +1,87 @@
+"""Charts: theme, palette, offline bundle, stable text form; the scoping numbers."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from stp_helpers import case, catalogue, charts, scoping
+from stp_helpers.errors import StpError
+from stp_helpers.widgets.scale import ScaleExplorer
+
+
+def test_palette_is_okabe_ito() -> None:
+    assert charts.OKABE_ITO == ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
+                                "#D55E00", "#CC79A7")
+    assert charts.REINFORCING == "#D55E00" and charts.BALANCING == "#0072B2"
+    assert "#F0E442" not in charts.SERIES  # yellow is kept for fills
+
+
+def test_theme_is_enabled_and_uses_system_fonts() -> None:
+    assert alt.theme.active == charts.THEME
+    config = alt.theme.get()()["config"]
+    assert "http" not in str(config) and "system-ui" in config["font"]
+
+
+def test_offline_bundle_has_no_remote_import() -> None:
+    charts.enable_offline()
+    esm = alt.JupyterChart._esm
+    assert alt.JupyterChart._is_offline and len(esm) > 100_000
+    for host in ("esm.sh", "cdn.jsdelivr", "unpkg.com", "cdnjs"):
+        assert host not in esm
+    assert charts._bundle_path().exists()
+
+
+def test_show_gives_a_stable_text_form() -> None:
+    chart = charts.bar_chart(pd.DataFrame({"a": ["x", "y"], "v": [1, 2]}), category="a", value="v",
+                             value_title="V (count)", title="y is larger")
+    widget = charts.show(chart)
+    assert repr(widget) == "Chart: y is larger"
+    assert widget._repr_mimebundle_()[0]["text/plain"] == "Chart: y is larger"
+
+
+def test_bar_chart_orders_and_labels() -> None:
+    data = pd.DataFrame({"a": ["x", "y", "z"], "v": [1, 3, 2]})
+    spec = charts.bar_chart(data, category="a", value="v", value_title="V (count)", title="t").to_dict()
+    bars = spec["layer"][0]["encoding"]
+    assert bars["y"]["sort"] == ["y", "z", "x"] and bars["x"]["title"] == "V (count)"
+    with pytest.raises(ValueError):
+        charts.bar_chart(data.iloc[:0], category="a", value="v", value_title="V", title="t")
+
+
+def test_wiltshire_contacts_hand_worked() -> None:
+    wilts = case.load("wiltshire-complex-needs")
+    table = scoping.contacts_table(wilts)
+    # 196 + 488 + 90 + 7 + 5 + 238 = 1,024 counted contacts; housing 488/1024 = 47.7 %.
+    assert int(table["contacts"].sum()) == 1024
+    assert table.iloc[0].to_dict()["agency"] == "Housing services" and table.iloc[0]["share"] == 47.7
+    assert scoping.contact_share(wilts, "police") == pytest.approx(100 * 238 / 1024)
+    assert scoping.unquantified_agencies(wilts) == ["Primary health", "Refuges, housing associations, DWP and others"]
+    assert charts.chart_title(scoping.contacts_chart(wilts)) == \
+        "Housing services recorded the most contacts: 488 of 1,024 counted (48%)"
+    with pytest.raises(StpError, match="Choose one of: Housing services"):
+        scoping.contact_share(wilts, "Fire service")
+
+
+def test_scale_bounds() -> None:
+    wilts = case.load("wiltshire-complex-needs")
+    assert int(scoping.scale_table(wilts, 2)["contacts"].sum()) == 2048
+    for bad in (0, -5, 100_001, 2.5, True):
+        with pytest.raises(StpError, match="between 1 and 100,000"):
+            scoping.scale_table(wilts, bad)
+
+
+def test_scale_app_updates_its_chart() -> None:
+    app = ScaleExplorer(case.load("wiltshire-complex-needs"), people=100)
+    assert app.title == "If 100 people live similar lives, agencies record about 102,400 contacts"
+    app.people.value = 1000
+    assert app.title == "If 1,000 people live similar lives, agencies record about 1,024,000 contacts"
+    assert app.status.value == ""
+
+
+def test_coverage_counts_catalogue() -> None:
+    table = catalogue.coverage_table()
+    assert list(table["duty"]) == [f"Duty {d}" for d in range(1, 13)]
+    expected = {d: sum(d in e.duties for e in catalogue.CATALOGUE if e.kind != "gallery") for d in range(1, 13)}
+    assert dict(zip(range(1, 13), table["notebooks"])) == expected
