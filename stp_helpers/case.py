@@ -180,7 +180,8 @@ def read_agency_contacts(path: Path) -> list[AgencyContact]:
 #: Every artefact file name the workbook knows, with its reader.
 ARTEFACT_KINDS: dict[str, ArtefactKind] = {
     "agency_contacts.csv": ArtefactKind("contacts with each agency", "stp_helpers.case:read_agency_contacts"),
-    "cld.csv": ArtefactKind("causal loop diagram links (from, to, polarity, delay)"),
+    "cld.csv": ArtefactKind("causal loop diagram links (from, to, polarity, delay)",
+                            "stp_helpers.io.cld_csv:read_case_cld"),
     "cld_variables.csv": ArtefactKind("causal loop diagram variables (id, label, description)"),
     "model.mdl": ArtefactKind("stock-and-flow model (Vensim)", "stp_helpers.sd:load_model"),
     "model.xmile": ArtefactKind("stock-and-flow model (XMILE)", "stp_helpers.sd:load_model"),

@@ -141,6 +141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StpError as err:
         print(str(err), file=sys.stderr)
         return 1
+    except Exception as err:  # a bug, not a user's mistake: say so without a traceback
+        print(f"stp {args.command}: internal error ({type(err).__name__}: {err}). "
+              "Please report it with the command you ran; set STP_DEBUG=1 to see the traceback.",
+              file=sys.stderr)
+        if os.environ.get("STP_DEBUG"):
+            raise
+        return 2
 
 
 if __name__ == "__main__":

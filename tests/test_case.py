@@ -102,8 +102,8 @@ def test_save_refuses_paths(tmp_path: Path) -> None:
 
 def test_missing_artefact_is_named(tmp_path: Path) -> None:
     wilts = case.load("wiltshire-complex-needs")
-    with pytest.raises(CaseFileError, match="This case has no cld_variables.csv"):
-        wilts.artefact_path("cld_variables.csv")
+    with pytest.raises(CaseFileError, match="This case has no vsm.yaml"):
+        wilts.artefact_path("vsm.yaml")
 
 
 def test_slug_must_match_folder(tmp_path: Path) -> None:
