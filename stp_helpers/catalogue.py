@@ -81,6 +81,23 @@ CATALOGUE: tuple[Entry, ...] = (
         duties=(1, 2, 7),
         summary="One person's 1,000+ contacts with a fragmented, crisis-driven system, and the questions it raises.",
     ),
+    Entry(
+        path="methods/stock_flow.ipynb",
+        title="Stock and flow: simulate a system and test policies on it",
+        kind="method",
+        method="System Dynamics: stocks, flows, scenarios, sensitivity, validation",
+        duties=(7, 8, 9),
+        summary="From a bathtub to the case's model: behaviour modes, policy levers, scenarios, "
+                "sensitivity bands and validation tests.",
+    ),
+    Entry(
+        path="methods/cld.ipynb",
+        title="Causal loop diagrams",
+        kind="method",
+        method="Causal loop diagrams: loops, polarity, delays, archetypes, leverage",
+        duties=(2, 5, 6, 7),
+        summary="Find every feedback loop in a map, name its polarity, spot archetypes and compare your map with a reference.",
+    ),
 )
 
 

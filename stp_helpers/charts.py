@@ -208,3 +208,214 @@ def bar_chart(
     if subtitle:
         props["subtitle"] = subtitle
     return (bars + labels).properties(title=alt.TitleParams(**props), height=alt.Step(32))
+
+
+# --- stock and flow ---
+#
+# Run charts (one or more runs of chosen variables over time) and Monte Carlo
+# bands for the stock-and-flow notebook and its PolicyExplorer app.
+
+#: Grey of a baseline run (drawn dashed).
+BASELINE_GREY = "#8c8c8c"
+#: Altair's default row limit; the builders stay under it.
+MAX_ROWS = 5000
+
+
+def number(value: float) -> str:
+    """Format a model value for a title: 412, 51.3, 0.042.
+
+    >>> number(1234.56), number(51.28), number(0.04213)
+    ('1,235', '51.3', '0.0421')
+    """
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size >= 1:
+        return f"{value:,.1f}"
+    return f"{value:.3g}"
+
+
+def _thin(frame: pd.DataFrame, limit: int = MAX_ROWS) -> pd.DataFrame:
+    """Keep every k-th time so a tidy frame has fewer than ``limit`` rows."""
+    if len(frame) < limit:
+        return frame
+    times = sorted(frame["time"].unique())
+    step = -(-len(frame) // (limit - 1))
+    keep = set(times[::step]) | {times[-1]}
+    return frame[frame["time"].isin(keep)]
+
+
+def run_finding(
+    runs: pd.DataFrame,
+    variable: str,
+    *,
+    time_label: str = "time",
+    baseline: str | None = None,
+    current: str | None = None,
+) -> str:
+    """A title sentence for one variable of one or two runs, computed from the data.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        Tidy: ``time``, ``variable``, ``value`` and optionally ``scenario``.
+    variable : str
+        The variable the sentence is about.
+    time_label : str
+        How to name a time, e.g. ``"month"`` ("by month 240").
+    baseline, current : str, optional
+        Scenario names to compare; ``current`` defaults to the last scenario
+        that is not the baseline.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"scenario": ["baseline"] * 2 + ["early help"] * 2,
+    ...                      "time": [0.0, 60.0] * 2, "variable": "In crisis",
+    ...                      "value": [50.0, 50.0, 50.0, 34.5]})
+    >>> run_finding(runs, "In crisis", time_label="month", baseline="baseline")
+    'In crisis ends 31% lower with early help than in the baseline by month 60: 34.5 against 50.0'
+    """
+    rows = runs[runs["variable"] == variable]
+    if rows.empty:
+        raise ValueError(f"no rows for {variable!r}")
+    if "scenario" in rows.columns and baseline is not None and baseline in set(rows["scenario"]):
+        others = [s for s in dict.fromkeys(rows["scenario"]) if s != baseline]
+        current = current or (others[-1] if others else baseline)
+        base = rows[rows["scenario"] == baseline].sort_values("time")
+        cur = rows[rows["scenario"] == current].sort_values("time")
+        end, b_end = float(cur["value"].iloc[-1]), float(base["value"].iloc[-1])
+        t_end = f"{float(cur['time'].iloc[-1]):g}"
+        change = (end - b_end) / abs(b_end) * 100 if b_end else 0.0
+        if abs(change) < 0.5:
+            return f"{variable} ends at {number(end)} by {time_label} {t_end}, as in the baseline"
+        word = "lower" if change < 0 else "higher"
+        who = "" if current in {"current", "your run"} else f" with {current}"
+        return (f"{variable} ends {abs(change):.0f}% {word}{who} than in the baseline by {time_label} "
+                f"{t_end}: {number(end)} against {number(b_end)}")
+    if "scenario" in rows.columns:
+        rows = rows[rows["scenario"] == (current or rows["scenario"].iloc[-1])]
+    rows = rows.sort_values("time")
+    y, t = rows["value"].to_numpy(float), rows["time"].to_numpy(float)
+    peak = int(y.argmax())
+    start, end = number(float(y[0])), number(float(y[-1]))
+    if 0 < peak < len(y) - 1 and y[peak] > max(y[0], y[-1]) * 1.001:
+        return (f"{variable} peaks at {number(float(y[peak]))} at {time_label} {float(t[peak]):g}, "
+                f"then ends at {end}")
+    return f"{variable} goes from {start} to {end} by {time_label} {float(t[-1]):g}"
+
+
+def run_chart(
+    runs: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    x_title: str = "Time",
+    subtitle: str | list[str] | None = None,
+    baseline: str | None = None,
+    observed: pd.DataFrame | None = None,
+) -> alt.LayerChart:
+    """Lines of one or more runs of chosen variables over time.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        Tidy: ``time``, ``variable``, ``value`` and optionally ``scenario``.
+    y_title, x_title : str
+        Axis titles with units, e.g. ``"In crisis (person)"``, ``"Time (months)"``.
+    title : str
+        The finding (see :func:`run_finding`).
+    subtitle : str or list of str, optional
+    baseline : str, optional
+        The scenario drawn dashed grey; the other runs use the palette.
+    observed : DataFrame, optional
+        Observations (``time``, ``variable``, ``value``) drawn as points.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"time": [0.0, 1.0], "variable": "x", "value": [1.0, 2.0]})
+    >>> chart_title(run_chart(runs, y_title="x (litre)", title="x doubles"))
+    'x doubles'
+    """
+    if runs.empty:
+        raise ValueError("run_chart needs at least one row")
+    data = runs.copy()
+    if "scenario" not in data.columns:
+        data["scenario"] = "run"
+    base = data[data["scenario"] == baseline] if baseline is not None else data.iloc[0:0]
+    rest = data[data["scenario"] != baseline] if baseline is not None else data
+    n_scen, n_var = rest["scenario"].nunique(), rest["variable"].nunique()
+    if n_scen <= 1:
+        rest = rest.assign(series=rest["variable"])
+    elif n_var == 1:
+        rest = rest.assign(series=rest["scenario"])
+    else:
+        rest = rest.assign(series=rest["variable"] + " (" + rest["scenario"] + ")")
+    order = list(dict.fromkeys(rest["series"]))
+    x = alt.X("time:Q", title=x_title)
+    y = alt.Y("value:Q", title=y_title)
+    tips = ["scenario:N", "variable:N", alt.Tooltip("time:Q"), alt.Tooltip("value:Q", format=",.4g")]
+    layers = []
+    if not base.empty:
+        layers.append(alt.Chart(_thin(base)).mark_line(color=BASELINE_GREY, strokeDash=[6, 4]).encode(
+            x=x, y=y, detail="variable:N", tooltip=tips))
+    layers.append(alt.Chart(_thin(rest)).mark_line().encode(
+        x=x, y=y, color=alt.Color("series:N", sort=order, title=None,
+                                  scale=alt.Scale(range=list(SERIES))),
+        tooltip=tips))
+    if observed is not None and not observed.empty:
+        layers.append(alt.Chart(_thin(observed)).mark_point(filled=True, color="#000000", size=40).encode(
+            x=x, y=y, tooltip=["variable:N", "time:Q", "value:Q"]))
+    props: dict[str, Any] = {"text": title}
+    subs = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    if not base.empty:
+        subs.append(f"Dashed grey: {baseline}")
+    if subs:
+        props["subtitle"] = subs
+    return alt.layer(*layers).properties(title=alt.TitleParams(**props))
+
+
+def bands_chart(
+    bands: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    x_title: str = "Time",
+    variable: str | None = None,
+    subtitle: str | list[str] | None = None,
+) -> alt.LayerChart:
+    """Monte Carlo percentile bands: 5–95 and 25–75 areas and the median line.
+
+    Parameters
+    ----------
+    bands : DataFrame
+        From :func:`stp_helpers.sd.percentile_bands`: ``variable``, ``time``,
+        ``p5``, ``p25``, ``p50``, ``p75``, ``p95``.
+    variable : str, optional
+        The variable to draw (default the first).
+
+    Examples
+    --------
+    >>> bands = pd.DataFrame({"variable": "x", "time": [0.0, 1.0], "p5": [0.0, 1.0], "p25": [1.0, 2.0],
+    ...                       "p50": [2.0, 3.0], "p75": [3.0, 4.0], "p95": [4.0, 5.0]})
+    >>> chart_title(bands_chart(bands, y_title="x (litre)", title="x rises"))
+    'x rises'
+    """
+    if bands.empty:
+        raise ValueError("bands_chart needs at least one row")
+    variable = variable or str(bands["variable"].iloc[0])
+    data = _thin(bands[bands["variable"] == variable])
+    base = alt.Chart(data).encode(x=alt.X("time:Q", title=x_title))
+    outer = base.mark_area(color=SERIES[0], opacity=0.2).encode(
+        y=alt.Y("p5:Q", title=y_title), y2="p95:Q",
+        tooltip=[alt.Tooltip("time:Q"), alt.Tooltip("p5:Q", format=",.4g", title="5th percentile"),
+                 alt.Tooltip("p95:Q", format=",.4g", title="95th percentile")])
+    inner = base.mark_area(color=SERIES[0], opacity=0.4).encode(y="p25:Q", y2="p75:Q")
+    median = base.mark_line(color=SERIES[0]).encode(
+        y="p50:Q", tooltip=[alt.Tooltip("time:Q"), alt.Tooltip("p50:Q", format=",.4g", title="median")])
+    subs = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    subs.append("Shaded: 5–95% (light) and 25–75% (dark) of runs; line: median")
+    return alt.layer(outer, inner, median).properties(title=alt.TitleParams(text=title, subtitle=subs))

@@ -1,0 +1,157 @@
+"""Exercise checks for stock-and-flow models (the stock-and-flow notebook).
+
+Each check calls the method's own comparator (:func:`sd.classify_behaviour`,
+:func:`sd.oat_elasticities`, :func:`sd.validate`) and puts the result into words.
+
+Examples
+--------
+>>> import numpy as np
+>>> t = np.arange(0, 50, 0.25)
+>>> behaviour_mode(..., 1000 / (1 + 99 * np.exp(-0.3 * t)))
+Your turn: fill in the cell above, then run this one.
+>>> behaviour_mode("S-shaped", 1000 / (1 + 99 * np.exp(-0.3 * t)), prediction="exponential")
+Correct. The series shows S-shaped growth. Your prediction (exponential) did not match: which loop took over as the stock grew? What in the system's structure produces this shape?
+>>> behaviour_mode("exponential", 1000 / (1 + 99 * np.exp(-0.3 * t)))
+Not yet. Look at the second half of the run: does the growth keep speeding up, or slow down towards a limit? Use sd.classify_behaviour(series) to check. What in the system's structure produces this shape?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stp_helpers import sd
+from stp_helpers.checks import Feedback, is_placeholder, your_turn
+
+__all__ = ["behaviour_mode", "policy_lever", "validation_flaw"]
+
+_HINTS = {
+    "exponential": "does the change keep speeding up, or slow down towards a limit?",
+    "goal seeking": "does the change slow down as the stock nears a goal?",
+    "S-shaped": "does the growth keep speeding up, or slow down towards a limit?",
+    "linear": "is the change per time step the same all along?",
+    "oscillation": "does the stock turn round more than once?",
+    "overshoot and collapse": "does the stock rise, peak and fall back?",
+    "S-shaped with overshoot": "does the stock overshoot its limit, then settle?",
+    "equilibrium": "does the stock change at all?",
+}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").replace("growth", "").split())
+
+
+def _series(values: Any) -> pd.Series:
+    if isinstance(values, pd.DataFrame):
+        if values.shape[1] != 1:
+            raise TypeError("give one variable, e.g. run['Population'], not a whole run")
+        return values.iloc[:, 0]
+    if isinstance(values, pd.Series | np.ndarray | list | tuple):
+        return pd.Series(np.asarray(values, dtype=float))
+    raise TypeError("series should be a pandas Series or an array of numbers")
+
+
+def _mode_name(mode: str) -> str:
+    return {"S-shaped": "S-shaped growth"}.get(mode, mode)
+
+
+def behaviour_mode(answer: Any, series: Any, prediction: Any = None) -> Feedback:
+    """Check a behaviour mode (e.g. ``"goal seeking"``) named for ``series``.
+
+    ``prediction``, made before running, is compared with the result.
+    """
+    if is_placeholder(answer):
+        return your_turn()
+    if not isinstance(answer, str):
+        raise TypeError('answer should be a mode as text, e.g. "goal seeking"')
+    actual = sd.classify_behaviour(_series(series))
+    question = "What in the system's structure produces this shape?"
+    if _norm(answer) != _norm(actual):
+        known = {_norm(m) for m in sd.MODES}
+        if _norm(answer) not in known:
+            return Feedback(False, fix=f"{answer!r} is not one of the modes; choose from: {', '.join(sd.MODES)}.",
+                            question=question)
+        hint = _HINTS.get(actual, "how does the slope change over the run?")
+        return Feedback(False, fix=f"Look at the second half of the run: {hint} "
+                                   "Use sd.classify_behaviour(series) to check.", question=question)
+    right = [f"The series shows {_mode_name(actual)}."]
+    if isinstance(prediction, str):
+        if _norm(prediction) == _norm(actual):
+            right.append(f"Your prediction ({prediction}) matched.")
+        else:
+            right.append(f"Your prediction ({prediction}) did not match: which loop took over as the stock grew?")
+    return Feedback(True, right=right, question=question)
+
+
+def policy_lever(answer: Any, model: sd.Model, outcome: str, parameters: Sequence[str] | None = None,
+                 prediction: Any = None) -> Feedback:
+    """Check the parameter named as moving ``outcome``'s final value most (largest |elasticity|).
+
+    Examples
+    --------
+    >>> from stp_helpers import paths
+    >>> bath = sd.load_model(paths.DATA_DIR / "models" / "bathtub.mdl")
+    >>> policy_lever("tap flow", bath, "Water in tub")
+    Correct. A 10% change in tap flow changes Water in tub's final value by about 10% (elasticity 1.0). Is this a lever anyone can pull, and at what cost?
+    """
+    if is_placeholder(answer):
+        return your_turn()
+    if not isinstance(answer, str):
+        raise TypeError('answer should be a parameter name as text, e.g. "crisis duration"')
+    table = sd.oat_elasticities(model, outcome, parameters=parameters)
+    names = list(table["parameter"])
+    lowered = [n.lower() for n in names]
+    top = table.iloc[0]
+    if answer.strip().lower() == lowered[0]:
+        right = [f"A 10% change in {top['parameter']} changes {model.resolve(outcome)}'s final value by about "
+                 f"{abs(top['elasticity']) * 10:.0f}% (elasticity {top['elasticity']:.1f})."]
+        if isinstance(prediction, str) and prediction.strip():
+            verdict = "matched" if prediction.strip().lower() == lowered[0] else "did not match"
+            right.append(f"Your prediction ({prediction}) {verdict}.")
+        return Feedback(True, right=right, question="Is this a lever anyone can pull, and at what cost?")
+    if answer.strip().lower() in lowered:
+        rank = lowered.index(answer.strip().lower())
+        row = table.iloc[rank]
+        return Feedback(False, right=[f"{row['parameter']} does move it (elasticity {row['elasticity']:.2f}), "
+                                      f"but it ranks number {rank + 1}."],
+                        fix="Sort by the size of the elasticity, ignoring its sign.",
+                        question="Why might the strongest parameter not be the easiest lever?")
+    return Feedback(False, fix=f"{answer!r} is not one of the parameters tested; use a name from model.constants.",
+                    question="Which constants could a policy change?")
+
+
+def validation_flaw(answer: Any, model_or_report: Any) -> Feedback:
+    """Check the name of the validation test that a flawed model fails.
+
+    ``model_or_report`` is a :class:`sd.Model` (validated here) or a
+    :class:`sd.ValidationReport`.
+    """
+    if is_placeholder(answer):
+        return your_turn()
+    if not isinstance(answer, str):
+        raise TypeError('answer should be the name of a test as text, e.g. "Flow units"')
+    if isinstance(model_or_report, sd.ValidationReport):
+        report = model_or_report
+    elif isinstance(model_or_report, sd.Model):
+        report = sd.validate(model_or_report)
+    else:
+        raise TypeError("give the flawed model or its validation report")
+    failed = [c for c in report.checks if c.status == "fail"]
+    if not failed:
+        return Feedback(False, fix=f"{report.model} passes every automated test; is it the flawed model?")
+    given = _norm(answer)
+    for check in failed:
+        if given and (given in _norm(check.test) or _norm(check.test) in given):
+            return Feedback(True, right=[f"{check.test} fails: {check.sentence}"],
+                            question="What change to the model's structure would stop the stock going below "
+                                     "its limit, and which loop would that add?")
+    names = [c.test for c in report.checks]
+    if any(given and given in _norm(n) for n in names):
+        return Feedback(False, right=[f"{answer} is one of the tests, and the model passes it."],
+                        fix="Read the status column of the report: which test says FAIL?",
+                        question="Why can a model pass its unit checks and still be wrong?")
+    return Feedback(False, fix=f"Name a test from the report: {', '.join(names)}.",
+                    question="Which test pushes parameters to values nobody would choose?")
