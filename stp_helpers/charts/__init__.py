@@ -1,0 +1,220 @@
+"""Every chart of the workbook: one theme, one palette, offline rendering.
+
+Charts are Altair.  They render **with no network**: the JavaScript comes
+from the installed ``vl-convert-python`` package (bundled once per machine
+into the workbook's cache) and is shipped to the browser inside the widget,
+never fetched from a CDN.  Colours are Okabe–Ito (colour-blind safe);
+reinforcing loops are vermillion and balancing loops blue, always with their
+label.  Titles state the finding; axes carry units.
+
+Method-specific builders live in submodules (``charts.sd`` for run charts and
+Monte Carlo bands, and one per method); this module holds the theme, the
+palette, offline rendering and the builders every method shares.
+
+Examples
+--------
+>>> chart = bar_chart(pd.DataFrame({"agency": ["Police", "Housing"], "contacts": [238, 488]}),
+...                   category="agency", value="contacts", value_title="Contacts (count)",
+...                   title="Housing had the most contacts")
+>>> chart.to_dict()["title"]["text"]
+'Housing had the most contacts'
+>>> show(chart)
+Chart: Housing had the most contacts
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from stp_helpers import paths
+
+__all__ = [
+    "OKABE_ITO",
+    "REINFORCING",
+    "BALANCING",
+    "THEME",
+    "enable_offline",
+    "StpChart",
+    "show",
+    "bar_chart",
+]
+
+#: Okabe–Ito palette, colour-blind safe (black first).
+OKABE_ITO = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+#: Colour of reinforcing loops (vermillion).
+REINFORCING = "#D55E00"
+#: Colour of balancing loops (blue).
+BALANCING = "#0072B2"
+#: Categorical order for series: no yellow for lines (kept for fills).
+SERIES = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000")
+#: System fonts only: nothing is fetched from a font server.
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+THEME = "stp"
+
+
+@alt.theme.register(THEME, enable=True)
+def _stp_theme() -> alt.theme.ThemeConfig:
+    """The workbook's Altair theme: readable on a projector, system fonts."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "range": {"category": list(SERIES)},
+            "title": {"fontSize": 17, "subtitleFontSize": 14, "anchor": "start",
+                      "subtitleColor": "#444444"},
+            "axis": {"labelFontSize": 14, "titleFontSize": 14, "grid": True,
+                     "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 14, "titleFontSize": 14},
+            "mark": {"color": SERIES[0]},
+            "bar": {"color": SERIES[0]},
+            "line": {"strokeWidth": 2.5},
+        }
+    }
+
+
+def _bundle_path() -> Any:
+    from importlib.metadata import version
+
+    key = f"altair-{version('altair')}-vlc-{version('vl-convert-python')}-anywidget-{version('anywidget')}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return paths.cache_dir("js") / f"jupyterchart-{digest}.mjs"
+
+
+def enable_offline() -> None:
+    """Make every :class:`altair.JupyterChart` load its JavaScript offline.
+
+    The bundle is built once by ``vl-convert-python`` and kept in the cache,
+    so later kernels start about a second faster.  Safe to call many times.
+    """
+    if getattr(alt.JupyterChart, "_is_offline", False):
+        return
+    cached = _bundle_path()
+    if cached.exists():
+        alt.JupyterChart._esm = cached.read_text(encoding="utf-8")
+        alt.JupyterChart._is_offline = True
+        return
+    alt.JupyterChart.enable_offline()
+    tmp = cached.with_suffix(".tmp")
+    tmp.write_text(alt.JupyterChart._esm, encoding="utf-8")
+    tmp.replace(cached)
+
+
+def chart_title(chart: alt.TopLevelMixin) -> str:
+    """Return a chart's title text ('' when it has none)."""
+    title = chart.to_dict(validate=False).get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return str(title)
+
+
+class StpChart(alt.JupyterChart):
+    """An offline :class:`altair.JupyterChart` with a stable text form.
+
+    The plain-text form is ``Chart: <title>``, so a notebook's stored output
+    says what the chart shows and is the same on every run (nbval compares it).
+    """
+
+    def __repr__(self) -> str:
+        return f"Chart: {chart_title(self.chart)}" if self.chart is not None else "Chart"
+
+
+def show(chart: alt.TopLevelMixin) -> StpChart:
+    """Return an offline, updatable chart widget for ``chart``.
+
+    Parameters
+    ----------
+    chart : altair chart
+        Built by one of this module's builders.
+
+    Returns
+    -------
+    StpChart
+        A widget; assign ``.chart`` to redraw it in place (apps do this).
+    """
+    enable_offline()
+    return StpChart(chart)
+
+
+def _subtitle(case_title: str | None, source: str | None) -> list[str]:
+    parts = [p for p in (case_title, f"Source: {source}" if source else None) if p]
+    return parts
+
+
+def bar_chart(
+    data: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    value_title: str,
+    title: str,
+    category_title: str | None = None,
+    subtitle: str | list[str] | None = None,
+    highlight: str | None = None,
+    order: list[str] | None = None,
+) -> alt.LayerChart:
+    """Horizontal bars, largest first, with the value written at each bar's end.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per category.
+    category, value : str
+        Column names.
+    value_title : str
+        Axis title with units, e.g. ``"Contacts (count)"``.
+    title : str
+        The finding the chart shows.
+    category_title : str, optional
+        Axis title for the categories (default: the column name, capitalised).
+    subtitle : str or list of str, optional
+        Case, scenario and source.
+    highlight : str, optional
+        A category drawn in vermillion; the others are blue.
+    order : list of str, optional
+        Category order from top to bottom (default: largest value first).
+
+    Returns
+    -------
+    altair.LayerChart
+    """
+    if data.empty:
+        raise ValueError("bar_chart needs at least one row")
+    if order is None:
+        order = data.sort_values(value, ascending=False, kind="stable")[category].tolist()
+    colour: Any = alt.value(SERIES[0])
+    if highlight is not None:
+        colour = alt.condition(
+            alt.datum[category] == highlight, alt.value(REINFORCING), alt.value(SERIES[0])
+        )
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=category_title or category.capitalize()),
+        x=alt.X(f"{value}:Q", title=value_title),
+    )
+    bars = base.mark_bar().encode(color=colour, tooltip=[category, value])
+    labels = base.mark_text(align="left", dx=4, fontSize=14).encode(text=f"{value}:Q")
+    props: dict[str, Any] = {"text": title}
+    if subtitle:
+        props["subtitle"] = subtitle
+    return (bars + labels).properties(title=alt.TitleParams(**props), height=alt.Step(32))
+
+
+# Builders of the stock-and-flow notebook, re-exported for ``charts.run_chart`` etc.
+from stp_helpers.charts.sd import BASELINE_GREY, MAX_ROWS, bands_chart, number, run_chart, run_finding  # noqa: E402
+
+__all__ += ["BASELINE_GREY", "MAX_ROWS", "bands_chart", "number", "run_chart", "run_finding"]
