@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -114,3 +115,49 @@ def browser() -> Iterator[object]:
             yield instance
         finally:
             instance.close()
+
+
+# --- browser journeys: a page with the network cut off, and what it requested ---
+
+CHART = ".vega-embed svg, .vega-embed canvas"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+@dataclass
+class Visit:
+    page: object
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(browser: object) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    record = Visit(page)
+
+    def route(r: object) -> None:
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            record.external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda r: record.failed.append(f"{r.url} {r.failure}"))
+    page.on("console", lambda m: record.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: record.console_errors.append(str(e)))
+    try:
+        yield record
+    finally:
+        context.close()
+
+
+def open_app(visit: Visit, base: str, item: "catalogue.Entry") -> None:
+    """Open a catalogue notebook in Voilà and wait for its first chart and for the network to settle."""
+    visit.page.goto(item.voila_url(base), wait_until="domcontentloaded", timeout=120_000)
+    visit.page.wait_for_selector(CHART, timeout=120_000)
+    visit.page.wait_for_load_state("networkidle", timeout=60_000)
+
+
