@@ -4,6 +4,7 @@
     stp lab                   JupyterLab on the notebooks
     stp new-case SLUG [--from CASE] [--dir DIR]
     stp check-case PATH       every problem with file, row/field and a fix; exit 1 if any
+    stp portfolio [--learner NAME] [--out FILE]   a self-contained HTML portfolio of evidence
 
 User mistakes print a message and exit with status 1 (2 for wrong usage);
 they never print a traceback.
@@ -111,6 +112,19 @@ def _check_case(args: argparse.Namespace) -> int:
     return 1
 
 
+def _portfolio(args: argparse.Namespace) -> int:
+    from stp_helpers.portfolio import write_portfolio
+    from stp_helpers.progress import ProgressStore
+
+    learner = args.learner or os.environ.get("STP_LEARNER", "").strip()
+    if not learner:
+        raise StpError("No learner named.", fix="Pass --learner NAME or set STP_LEARNER.")
+    target = write_portfolio(ProgressStore(learner), args.out or f"portfolio-{learner}.html",
+                             overwrite=args.overwrite)
+    print(f"Wrote {paths.relative(target)}: open it in any browser (it needs no network).")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stp", description="The stp-workbook of systems thinking methods.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +144,11 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-case", help="check every file of a case folder")
     check.add_argument("path", help="a case folder or slug")
     check.set_defaults(func=_check_case)
+    port = sub.add_parser("portfolio", help="build a self-contained HTML portfolio of evidence")
+    port.add_argument("--learner", default=None, help="learner name (default: $STP_LEARNER)")
+    port.add_argument("--out", default=None, help="file to write (default: portfolio-LEARNER.html)")
+    port.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    port.set_defaults(func=_portfolio)
     return parser
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "case_search_path",
     "cache_dir",
     "relative",
+    "progress_dir",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -65,6 +66,18 @@ def cache_dir(*parts: str) -> Path:
     """
     root = Path(os.environ.get("STP_CACHE", "") or Path.home() / ".cache" / "stp-workbook")
     path = root.expanduser().joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def progress_dir() -> Path:
+    """Return (and create) the folder of learners' progress files.
+
+    ``STP_PROGRESS`` overrides the default ``~/.local/share/stp-workbook/progress``;
+    it is kept apart from case data and never sent anywhere.
+    """
+    root = os.environ.get("STP_PROGRESS", "").strip()
+    path = Path(root).expanduser() if root else Path.home() / ".local" / "share" / "stp-workbook" / "progress"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
