@@ -33,12 +33,22 @@ def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browser: bool = False) -> list[str]:
-    """Return the command line that serves the notebooks folder with Voilà."""
+def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browser: bool = False,
+                  token: str = "", max_kernels: int = 40, cull_idle_seconds: int = 900) -> list[str]:
+    """Return the command line that serves the notebooks folder with Voilà.
+
+    Sources are stripped, tracebacks hidden, kernels capped and idle ones culled.
+    Without a token, only 127.0.0.1 may be used as ``host``.
+    """
+    from stp_helpers.serving import voila_arguments
+
+    if host not in ("127.0.0.1", "localhost") and not token:
+        raise StpError(f"Serving on {host} needs a token.", fix="Use 'stp serve --classroom', which makes one.")
     return [
         sys.executable, "-m", "voila", str(paths.NOTEBOOKS_DIR),
         f"--port={port}", f"--Voila.ip={host}", "--template=stp",
-        "--strip_sources=True", "--show_tracebacks=False",
+        "--strip_sources=True", "--show_tracebacks=False", f"--token={token}",
+        *voila_arguments(max_kernels=max_kernels, cull_idle_seconds=cull_idle_seconds),
         *(["--no-browser"] if not open_browser else []),
     ]
 
@@ -61,13 +71,34 @@ def _serve(args: argparse.Namespace) -> int:
     import subprocess
     import webbrowser
 
-    url = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb"
-    proc = subprocess.Popen(voila_command(args.port, "127.0.0.1"), env=voila_env())
+    from stp_helpers import serving
+
+    token, host = "", "127.0.0.1"
+    if args.classroom:
+        token = serving.classroom_token()
+        host = args.host or "0.0.0.0"
+    elif args.host and args.host not in ("127.0.0.1", "localhost"):
+        raise StpError("Listening beyond this computer needs the explicit classroom mode.",
+                       fix="Use 'stp serve --classroom' (it prints a token for the class).")
+    query = f"?token={token}" if token else ""
+    local = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb{query}"
+    cmd = voila_command(args.port, host, token=token, max_kernels=args.max_kernels,
+                        cull_idle_seconds=args.cull_idle)
+    proc = subprocess.Popen(cmd, env=voila_env())
     try:
-        if _wait_for(f"http://127.0.0.1:{args.port}/"):
-            print(f"The stp-workbook gallery is at {url} (Ctrl+C to stop)", flush=True)
+        if _wait_for(f"http://127.0.0.1:{args.port}/login"):
+            print(f"The stp-workbook gallery is at {local} (Ctrl+C to stop)", flush=True)
+            if args.classroom:
+                addresses = serving.lan_addresses() if host == "0.0.0.0" else [host]
+                urls = [f"http://{a}:{args.port}/voila/render/index.ipynb{query}" for a in addresses]
+                for url in urls:
+                    print(f"Class address: {url}", flush=True)
+                page = serving.teacher_page(urls[0] if urls else local)
+                target = paths.cache_dir("classroom") / "join.html"
+                target.write_text(page.html, encoding="utf-8")
+                print(f"Teacher's page with a QR code: {target}", flush=True)
             if not args.no_browser:
-                webbrowser.open(url)
+                webbrowser.open(local)
         return proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
@@ -131,6 +162,11 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the Voilà gallery on 127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument("--classroom", action="store_true",
+                       help="listen on the local network with a token, for a class (explicit opt-in)")
+    serve.add_argument("--host", default=None, help="with --classroom: the address to listen on (default all)")
+    serve.add_argument("--max-kernels", type=int, default=40, help="most apps open at once (default 40)")
+    serve.add_argument("--cull-idle", type=int, default=900, help="seconds before an idle app's kernel stops")
     serve.set_defaults(func=_serve)
     lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
     lab.add_argument("--port", type=int, default=8888)

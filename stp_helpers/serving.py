@@ -1,0 +1,96 @@
+"""Serving the workbook to a class: kernel cap, idle culling, classroom token, teacher's page.
+
+``stp serve`` binds to 127.0.0.1, strips notebook sources and hides
+tracebacks.  ``stp serve --classroom`` is the explicit opt-in to listen on the
+local network: it requires a token, prints the address for each network
+interface, and writes a page the teacher can project with the address and a
+QR code.  Every app's kernel counts against a cap, and idle kernels are culled.
+
+Examples
+--------
+>>> args = voila_arguments(max_kernels=40, cull_idle_seconds=900)
+>>> "--CappedKernelManager.max_kernels=40" in args
+True
+>>> page = teacher_page("http://192.168.1.20:8866/voila/render/index.ipynb?token=abc")
+>>> "<svg" in page.html and "192.168.1.20" in page.text
+True
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+import socket
+from typing import Any
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Int
+
+from stp_helpers.display import HTML
+
+__all__ = ["CappedKernelManager", "voila_arguments", "classroom_token", "lan_addresses", "teacher_page"]
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """A kernel manager that refuses new kernels beyond ``max_kernels``.
+
+    A class of 30 on one laptop must not exhaust its memory: past the cap the
+    page says the class is full instead of slowing every app down.
+    """
+
+    max_kernels = Int(40, config=True, help="Most kernels running at once; 0 means no cap.")
+
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        if self.max_kernels and len(self.list_kernel_ids()) >= self.max_kernels:
+            raise web.HTTPError(
+                503, reason="The class is full",
+                log_message=f"{self.max_kernels} apps are already open on this server. "
+                            "Close an app you are not using, or ask the teacher to raise --max-kernels.")
+        return await super().start_kernel(*args, **kwargs)
+
+
+def voila_arguments(max_kernels: int = 40, cull_idle_seconds: int = 900) -> list[str]:
+    """Voilà options for the kernel cap and for culling idle kernels."""
+    manager = "CappedKernelManager"
+    return [
+        f"--VoilaConfiguration.multi_kernel_manager_class=stp_helpers.serving.{manager}",
+        f"--{manager}.max_kernels={max_kernels}",
+        f"--{manager}.cull_idle_timeout={cull_idle_seconds}",
+        f"--{manager}.cull_interval={max(10, min(60, cull_idle_seconds // 4))}",
+        f"--{manager}.cull_connected=False",
+    ]
+
+
+def classroom_token() -> str:
+    """A fresh random token for one lesson."""
+    return secrets.token_urlsafe(9)
+
+
+def lan_addresses() -> list[str]:
+    """The machine's IPv4 addresses other than loopback (best effort, no traffic sent)."""
+    found: set[str] = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            address = str(info[4][0])
+            if not address.startswith("127."):
+                found.add(address)
+    except OSError:
+        pass
+    return sorted(found)
+
+
+def teacher_page(url: str) -> HTML:
+    """A page to project: the class's address in large type and as a QR code."""
+    import segno
+
+    qr = segno.make(url, error="m").svg_inline(scale=8, dark="#000000", light="#ffffff")
+    safe = html.escape(url)
+    body = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Join the class</title>"
+        "<style>body{font-family:system-ui,sans-serif;text-align:center;margin:3em}"
+        "p.url{font-size:28px;word-break:break-all}</style></head><body>"
+        f"<h1>Join the class</h1><p>Scan the code or type the address:</p>{qr}<p class='url'>{safe}</p>"
+        "<p>Works on this room's network only; nothing leaves it.</p></body></html>"
+    )
+    return HTML(body, f"Join the class at {url}")

@@ -1,0 +1,95 @@
+"""Serving a class: the kernel cap, the classroom token, loopback by default, the teacher's page."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from conftest import _free_port
+
+from stp_helpers import serving
+from stp_helpers.cli import main, voila_command, voila_env
+from stp_helpers.errors import StpError
+
+
+@contextmanager
+def served(**options: object) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(voila_command(port, **options), env=voila_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+class _Stop(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _no_redirect(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.build_opener(_Stop).open(url, timeout=60) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Location", "")
+
+
+def test_kernel_cap_turns_the_next_app_away_politely() -> None:
+    with served(max_kernels=1) as base:
+        assert fetch(base + "/voila/render/cases/wiltshire.ipynb")[0] == 200
+        status, body = fetch(base + "/voila/render/index.ipynb")
+    assert status == 503
+    assert "503: The class is full" in body and "Back to the gallery" in body
+    assert "http://" not in body.replace('data-base-url="/voila/"', "") and "https://" not in body
+
+
+def test_classroom_token_is_required() -> None:
+    with served(token="lesson-token-123") as base:
+        status, location = _no_redirect(base + "/voila/render/index.ipynb")
+        assert status in (302, 303) and location.startswith("/login"), (status, location)
+        status, body = fetch(base + "/voila/render/index.ipynb?token=lesson-token-123")
+        assert status == 200 and "voila" in body.lower()
+
+
+def test_only_loopback_without_a_token() -> None:
+    with pytest.raises(StpError, match="needs a token"):
+        voila_command(8866, host="0.0.0.0")
+    assert "--Voila.ip=127.0.0.1" in voila_command(8866)
+
+
+def test_serve_refuses_a_network_host_without_classroom(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--host", "0.0.0.0", "--no-browser"]) == 1
+    assert "classroom" in capsys.readouterr().err
+
+
+def test_teacher_page_and_tokens() -> None:
+    page = serving.teacher_page("http://10.0.0.5:8866/voila/render/index.ipynb?token=t0k")
+    assert page.html.count("<svg") == 1 and "http://10.0.0.5:8866/voila/render/index.ipynb?token=t0k" in page.html
+    assert "src=" not in page.html and "href=" not in page.html
+    tokens = {serving.classroom_token() for _ in range(50)}
+    assert len(tokens) == 50 and all(len(t) >= 12 for t in tokens)
