@@ -11,6 +11,7 @@ once its chart is drawn.  Prints the figures and the machine; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import socket
@@ -62,8 +63,8 @@ def main() -> None:
     port = free_port()
     command = voila_command(port)
     if args.preheat:
-        command += ["--preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1",
-                    f"--VoilaKernelManager.preheat_denylist=['^(?!{args.notebook.replace('.', '[.]')}$).*']"]
+        pools = json.dumps({"default": {"pool_size": 0}, args.notebook: {"pool_size": 1}})
+        command += ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={pools}"]
     server = subprocess.Popen(command, env=voila_env(), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -91,7 +92,7 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
                 rss.append(kernel_rss_mb(server.pid))
                 context.close()
-                time.sleep(1.0)
+                time.sleep(10.0 if args.preheat else 1.0)  # preheat: let the pool refill
             browser.close()
     finally:
         server.terminate()

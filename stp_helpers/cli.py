@@ -34,13 +34,15 @@ def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browser: bool = False,
-                  token: str = "", max_kernels: int = 40, cull_idle_seconds: int = 900) -> list[str]:
+                  token: str = "", max_kernels: int = 40, cull_idle_seconds: int = 900,
+                  preheat: Sequence[str] = ()) -> list[str]:
     """Return the command line that serves the notebooks folder with Voilà.
 
     Sources are stripped, tracebacks hidden, kernels capped and idle ones culled.
-    Without a token, only 127.0.0.1 may be used as ``host``.
+    Without a token, only 127.0.0.1 may be used as ``host``.  Notebooks named in
+    ``preheat`` (paths below ``notebooks/``) keep one kernel ready, already run.
     """
-    from stp_helpers.serving import voila_arguments
+    from stp_helpers.serving import preheat_arguments, voila_arguments
 
     if host not in ("127.0.0.1", "localhost") and not token:
         raise StpError(f"Serving on {host} needs a token.", fix="Use 'stp serve --classroom', which makes one.")
@@ -49,6 +51,7 @@ def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browse
         f"--port={port}", f"--Voila.ip={host}", "--template=stp",
         "--strip_sources=True", "--show_tracebacks=False", f"--token={token}",
         *voila_arguments(max_kernels=max_kernels, cull_idle_seconds=cull_idle_seconds),
+        *preheat_arguments(preheat),
         *(["--no-browser"] if not open_browser else []),
     ]
 
@@ -73,6 +76,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from stp_helpers import serving
 
+    args.preheat = args.preheat if args.preheat is not None else ["index.ipynb"]
     token, host = "", "127.0.0.1"
     if args.classroom:
         token = serving.classroom_token()
@@ -83,7 +87,7 @@ def _serve(args: argparse.Namespace) -> int:
     query = f"?token={token}" if token else ""
     local = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb{query}"
     cmd = voila_command(args.port, host, token=token, max_kernels=args.max_kernels,
-                        cull_idle_seconds=args.cull_idle)
+                        cull_idle_seconds=args.cull_idle, preheat=args.preheat)
     proc = subprocess.Popen(cmd, env=voila_env())
     try:
         if _wait_for(f"http://127.0.0.1:{args.port}/login"):
@@ -167,6 +171,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="with --classroom: the address to listen on (default all)")
     serve.add_argument("--max-kernels", type=int, default=40, help="most apps open at once (default 40)")
     serve.add_argument("--cull-idle", type=int, default=900, help="seconds before an idle app's kernel stops")
+    serve.add_argument("--preheat", action="append", default=None, metavar="NOTEBOOK",
+                       help="keep a kernel ready, already run, for this notebook (repeatable; "
+                            "default: the gallery). Each costs about 170 MB.")
     serve.set_defaults(func=_serve)
     lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
     lab.add_argument("--port", type=int, default=8888)

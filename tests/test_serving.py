@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from conftest import _free_port
@@ -17,12 +19,18 @@ from stp_helpers.cli import main, voila_command, voila_env
 from stp_helpers.errors import StpError
 
 
+LOGS: dict[str, Path] = {}
+
+
 @contextmanager
 def served(**options: object) -> Iterator[str]:
     port = _free_port()
-    proc = subprocess.Popen(voila_command(port, **options), env=voila_env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = Path(tempfile.mkdtemp()) / "voila.log"
+    with open(log, "w") as handle:
+        proc = subprocess.Popen(voila_command(port, **options), env=voila_env(),
+                                stdout=handle, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    LOGS[base] = log
     try:
         for _ in range(200):
             try:
@@ -93,3 +101,20 @@ def test_teacher_page_and_tokens() -> None:
     assert "src=" not in page.html and "href=" not in page.html
     tokens = {serving.classroom_token() for _ in range(50)}
     assert len(tokens) == 50 and all(len(t) >= 12 for t in tokens)
+
+
+def test_preheated_gallery_uses_a_ready_kernel() -> None:
+    with served(preheat=["index.ipynb"]) as base:
+        deadline = time.monotonic() + 90
+        while "Kernel started" not in LOGS[base].read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(8)  # the pool runs the notebook once its kernel has started
+        status, body = fetch(base + "/voila/render/index.ipynb")
+        log = LOGS[base].read_text()
+    assert status == 200 and "stp-workbook: systems thinking methods" in body
+    assert "Using pre-heated kernel" in log and "for index.ipynb" in log
+
+
+def test_preheat_names_must_be_notebooks() -> None:
+    with pytest.raises(StpError, match="'nope.ipynb' is not a notebook of the workbook"):
+        voila_command(8866, preheat=["nope.ipynb"])
