@@ -11,7 +11,9 @@ Widget state is not stored (it would carry the chart JavaScript into the file).
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -34,6 +36,8 @@ def refresh(path: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
+    # Teacher mode reads a shared store: refresh against a fresh one, as the tests do.
+    os.environ["STP_CLASSROOM_DB"] = str(Path(tempfile.mkdtemp(prefix="stp-class-")) / "class.sqlite3")
     targets = [Path(a) for a in argv] or [catalogue.notebook_path(e) for e in catalogue.entries()]
     for target in targets:
         refresh(target)

@@ -15,6 +15,8 @@ Examples
 from __future__ import annotations
 
 import html
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -22,10 +24,10 @@ from urllib.parse import quote
 from stp_helpers import paths
 
 __all__ = ["Entry", "CATALOGUE", "entries", "entry", "notebook_path", "gallery_html", "KINDS",
-           "coverage_table", "coverage_chart", "Gallery"]
+           "coverage_table", "coverage_chart", "Gallery", "ksbs", "coverage_matrix", "ksb_coverage_chart"]
 
 #: Kinds of notebook, in gallery order.
-KINDS = ("gallery", "case", "method", "duty")
+KINDS = ("gallery", "case", "method", "duty", "teaching")
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,102 @@ CATALOGUE: tuple[Entry, ...] = (
         duties=(2, 5, 6, 7),
         summary="Find every feedback loop in a map, name its polarity, spot archetypes and compare your map with a reference.",
     ),
+    Entry(
+        path="methods/ssm.ipynb",
+        title="Soft Systems Methodology",
+        kind="method",
+        method="Soft systems: rich picture record, CATWOE, root definitions (PQR), 5Es, activity models, comparison",
+        duties=(2, 3, 5, 6),
+        summary="Write CATWOE for each worldview, turn it into a root definition, model the activities and compare them with the real situation.",
+    ),
+    Entry(
+        path="methods/vsm.ipynb",
+        title="Viable System Model",
+        kind="method",
+        method="Viable System Model: systems 1-5, channels, recursion, requisite variety, diagnosis",
+        duties=(2, 7, 9),
+        summary="Describe an organisation as a viable system, draw it, and diagnose the pathologies Beer's followers look for.",
+    ),
+    Entry(
+        path="methods/stakeholders.ipynb",
+        title="Stakeholders, power and engagement",
+        kind="method",
+        method="Stakeholder register, power/interest grid, salience, influence network, engagement plan, ethics",
+        duties=(1, 4, 6, 11),
+        summary="Map who holds power and whose view counts, and plan engagement that is safe and fair.",
+    ),
+    Entry(
+        path="methods/csh.ipynb",
+        title="Critical Systems Heuristics",
+        kind="method",
+        method="Critical Systems Heuristics: 12 boundary questions, is and ought, boundary critique",
+        duties=(1, 4, 5, 11),
+        summary="Ask Ulrich's twelve boundary questions in 'is' and 'ought' modes and find where groups disagree.",
+    ),
+    Entry(
+        path="methods/scenarios.ipynb",
+        title="Futures and scenarios",
+        kind="method",
+        method="Drivers, impact and uncertainty, 2x2 and tree scenarios, Three Horizons, simulation-backed scenarios, regret",
+        duties=(8, 9),
+        summary="Rank drivers, build scenarios, check their claims with model runs and find the option that holds up across futures.",
+    ),
+    Entry(
+        path="cases/wolverhampton.ipynb",
+        title="Wolverhampton: the Flight of the Flamingos",
+        kind="case",
+        method="Scenario planning with a question tree",
+        duties=(8, 9),
+        summary="Four futures for partnership working (Ostrich, Lame Duck, Icarus, Flamingos) and what each asks of managers.",
+    ),
+    Entry(
+        path="methods/logic_model.ipynb",
+        title="Logic models, options and contribution analysis",
+        kind="method",
+        method="Options appraisal, logic model / theory of change, indicators, contribution analysis",
+        duties=(9, 10, 12),
+        summary="Weigh intervention options, set out the theory of change with its assumptions and indicators, and test the contribution story.",
+    ),
+    Entry(
+        path="methods/measures.ipynb",
+        title="Measures that learn: XmR charts and failure demand",
+        kind="method",
+        method="XmR (process behaviour) charts, detection rules, targets versus measures, failure and value demand",
+        duties=(10, 12),
+        summary="See why one point against a target misleads, and read signals from noise in a series.",
+    ),
+    Entry(
+        path="teaching/class.ipynb",
+        title="Class page: predict the behaviour",
+        kind="teaching",
+        method="Teacher mode: anonymous predictions and staged reveal (students' page)",
+        duties=(5, 7),
+        summary="Students see the start of a run, predict its behaviour anonymously, then see what the teacher reveals.",
+    ),
+    Entry(
+        path="teaching/teacher.ipynb",
+        title="Teacher's page: stages and class pulse",
+        kind="teaching",
+        method="Teacher mode: stage control and the live distribution of predictions",
+        duties=(5, 7),
+        summary="Reveal the lesson step by step and watch the class's predictions arrive; export them as CSV.",
+    ),
 )
+
+
+def _duty_entries() -> tuple[Entry, ...]:
+    from stp_helpers.standard import load_standard
+
+    std = load_standard()
+    return tuple(
+        Entry(path=f"duty{d.number:02d}.ipynb", title=f"Duty {d.number}: {d.short}", kind="duty",
+              method="A duty of ST0787: methods, guided activity, reflection, evidence",
+              duties=(d.number,), summary=d.text.split(". ")[0].rstrip(".") + ".")
+        for d in std.duties
+    )
+
+
+CATALOGUE = CATALOGUE + _duty_entries()
 
 
 def entries(kind: str | None = None) -> list[Entry]:
@@ -132,7 +229,8 @@ def gallery_html(base: str = "") -> str:
     Links are relative, so they work under Voilà (``/voila/render/…``) and
     in JupyterLab alike.
     """
-    groups = {"case": "Worked cases", "method": "Methods", "duty": "Duties of the standard"}
+    groups = {"case": "Worked cases", "method": "Methods", "duty": "Duties of the standard",
+              "teaching": "Teaching a class"}
     parts = []
     for kind, heading in groups.items():
         rows = [e for e in entries(kind)]
@@ -183,3 +281,67 @@ class Gallery:
     def __repr__(self) -> str:
         return "\n".join(f"{e.title} ({e.path}): duties {_duty_text(e.duties)}"
                          for e in entries() if e.kind != "gallery")
+
+
+_RANGE = re.compile(r"\b([KSB])(\d{1,2})\s*[–-]\s*\1?(\d{1,2})\b")
+_KSB = re.compile(r"\b[KSB]\d{1,2}\b")
+
+
+def ksbs(item: Entry) -> tuple[str, ...]:
+    """Return the KSBs a notebook states in its ``Standard:`` line, in standard order.
+
+    Ranges such as ``K1–K5`` are expanded.  The notebook is the one place the
+    KSBs of a notebook are written, so the gallery and the coverage matrix
+    read them from there.
+    """
+    from stp_helpers.standard import KSB_IDS
+
+    nb = json.loads(notebook_path(item).read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for line in "".join(cell["source"]).splitlines():
+            if line.startswith("Standard:"):
+                text = line.split("·", 1)[-1]
+                for kind, start, end in _RANGE.findall(text):
+                    found |= {f"{kind}{i}" for i in range(int(start), int(end) + 1)}
+                found |= set(_KSB.findall(_RANGE.sub("", text)))
+    return tuple(k for k in KSB_IDS if k in found)
+
+
+def coverage_matrix() -> "pd.DataFrame":
+    """Notebooks (rows) against duties 1–12 and KSBs (columns): True where covered.
+
+    The gallery is left out; it lists everything.
+    """
+    import pandas as pd
+
+    from stp_helpers.standard import KSB_IDS
+
+    rows = {}
+    for item in entries():
+        if item.kind == "gallery":
+            continue
+        row = {f"Duty {d}": d in item.duties for d in range(1, 13)}
+        stated = set(ksbs(item))
+        row.update({k: k in stated for k in KSB_IDS})
+        rows[item.title] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def ksb_coverage_chart() -> "alt.LayerChart":
+    """Bar chart of how many notebooks evidence each KSB, titled with the gaps."""
+    import pandas as pd
+
+    from stp_helpers import charts
+    from stp_helpers.standard import KSB_IDS
+
+    matrix = coverage_matrix()
+    counts = pd.DataFrame({"ksb": list(KSB_IDS), "notebooks": [int(matrix[k].sum()) for k in KSB_IDS]})
+    gaps = [k for k, n in zip(counts["ksb"], counts["notebooks"]) if n == 0]
+    title = ("Every one of the 25 KSBs is evidenced by at least one notebook" if not gaps
+             else f"{25 - len(gaps)} of 25 KSBs are evidenced; still missing: {', '.join(gaps)}")
+    return charts.bar_chart(counts, category="ksb", value="notebooks", value_title="Notebooks (count)",
+                            category_title="KSB of ST0787", title=title, order=list(KSB_IDS),
+                            subtitle="Read from each notebook's 'Standard:' line")

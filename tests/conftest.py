@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +24,10 @@ import stp_helpers
 from stp_helpers import paths
 
 REPO = paths.REPO_ROOT
+
+# Teacher mode's shared store: a fresh one per test session, so stored notebook outputs
+# (a lesson with no answers yet) are what every run sees; kernels inherit it.
+os.environ["STP_CLASSROOM_DB"] = str(Path(tempfile.mkdtemp(prefix="stp-class-")) / "class.sqlite3")
 REGISTRY = paths.DATA_DIR / "registry.txt"
 
 

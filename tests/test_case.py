@@ -102,8 +102,8 @@ def test_save_refuses_paths(tmp_path: Path) -> None:
 
 def test_missing_artefact_is_named(tmp_path: Path) -> None:
     wilts = case.load("wiltshire-complex-needs")
-    with pytest.raises(CaseFileError, match="This case has no vsm.yaml"):
-        wilts.artefact_path("vsm.yaml")
+    with pytest.raises(CaseFileError, match="This case has no logic_model.yaml"):
+        wilts.artefact_path("logic_model.yaml")
 
 
 def test_slug_must_match_folder(tmp_path: Path) -> None:

@@ -1,0 +1,144 @@
+"""Charts for stakeholders and CSH: the power/interest grid, the influence network and is/ought gaps.
+
+Every builder computes its title (the finding) from the data unless one is
+given, labels each point or cell (colour never carries meaning alone) and
+puts units on its axes.
+
+Examples
+--------
+>>> from stp_helpers.stakeholders import build_register
+>>> reg = build_register([{"name": "A", "power": 0.8, "interest": 0.7, "legitimacy": 1, "urgency": 0},
+...                       {"name": "B", "power": 0.2, "interest": 0.9, "legitimacy": 1, "urgency": 1}])
+>>> from stp_helpers import charts
+>>> charts.chart_title(grid_chart(reg))
+'1 of 2 stakeholders is a key player: A'
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import networkx as nx
+import pandas as pd
+
+from stp_helpers.charts import BALANCING, OKABE_ITO, REINFORCING, SERIES
+from stp_helpers.csh import CshRecord, answers_table, disagreement_table, gap_finding
+from stp_helpers.stakeholders import QUADRANTS, Register, grid_finding, grid_table, rank_influence
+
+__all__ = ["grid_chart", "network_chart", "gap_chart", "disagreement_chart"]
+
+_QUADRANT_COLOURS = {"key players": REINFORCING, "keep satisfied": BALANCING, "keep informed": OKABE_ITO[3],
+                     "monitor": "#777777"}
+
+
+def _title(text: str, subtitle: str | list[str] | None) -> alt.TitleParams:
+    return alt.TitleParams(text=text, subtitle=subtitle) if subtitle else alt.TitleParams(text=text)
+
+
+def grid_chart(register: Register, snapshot: str | None = None, *, threshold: float = 0.5,
+               title: str | None = None, subtitle: str | list[str] | None = None) -> alt.LayerChart:
+    """Mendelow's power/interest grid: one labelled point per stakeholder, quadrant lines at ``threshold``."""
+    table = grid_table(register, snapshot, threshold)
+    data = table[["name", "power", "interest", "quadrant", "salience", "approach"]]
+    scale = alt.Scale(domain=[0, 1])
+    base = alt.Chart(data).encode(
+        x=alt.X("interest:Q", scale=scale, title="Interest (score 0 to 1)"),
+        y=alt.Y("power:Q", scale=scale, title="Power (score 0 to 1)"))
+    colour = alt.Color("quadrant:N", title="Quadrant", scale=alt.Scale(
+        domain=list(QUADRANTS), range=[_QUADRANT_COLOURS[q] for q in QUADRANTS]))
+    points = base.mark_point(size=140, filled=True).encode(
+        color=colour, shape=alt.Shape("quadrant:N", legend=None, scale=alt.Scale(domain=list(QUADRANTS))),
+        tooltip=["name", "power", "interest", "quadrant", "salience", "approach"])
+    labels = base.mark_text(align="left", dx=9, dy=-7, fontSize=13).encode(text="name:N")
+    lines = pd.DataFrame({"at": [threshold]})
+    vline = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#666666").encode(x="at:Q")
+    hline = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#666666").encode(y="at:Q")
+    names = pd.DataFrame({"x": [0.98, 0.98, 0.02, 0.02], "y": [0.98, 0.02, 0.98, 0.02],
+                          "align": ["right", "right", "left", "left"],
+                          "label": ["Key players: manage closely", "Keep informed", "Keep satisfied", "Monitor"]})
+    corners = alt.layer(*[
+        alt.Chart(names[names["align"] == a]).mark_text(align=a, fontSize=13, color="#555555",
+                                                        fontStyle="italic").encode(x="x:Q", y="y:Q", text="label:N")
+        for a in ("right", "left")])
+    return alt.layer(vline, hline, corners, points, labels).properties(
+        title=_title(title or grid_finding(register, snapshot), subtitle), width=560, height=420)
+
+
+def network_chart(graph: nx.DiGraph, *, title: str | None = None,
+                  subtitle: str | list[str] | None = None) -> alt.LayerChart:
+    """The influence network on a circle (deterministic layout): arrows as lines ending in a dot,
+    node size by reach, brokers in vermillion and labelled as such."""
+    ranking = rank_influence(graph).set_index("name")
+    order = sorted(graph.nodes, key=str.casefold)
+    pos = nx.circular_layout(order)
+    nodes = pd.DataFrame([{"name": n, "x": round(float(pos[n][0]), 4), "y": round(float(pos[n][1]), 4),
+                           "reach": int(ranking.loc[n, "reach"]), "betweenness": float(ranking.loc[n, "betweenness"]),
+                           "role": "broker" if ranking.loc[n, "broker"] else "other"} for n in order])
+    edges = pd.DataFrame([{"from": u, "to": v, "x": round(float(pos[u][0]), 4), "y": round(float(pos[u][1]), 4),
+                           "x2": round(float(pos[u][0] * 0.15 + pos[v][0] * 0.85), 4),
+                           "y2": round(float(pos[u][1] * 0.15 + pos[v][1] * 0.85), 4),
+                           "strength": float(d.get("strength", 0.5)), "how": d.get("how", "")}
+                          for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))],
+                         columns=["from", "to", "x", "y", "x2", "y2", "strength", "how"])
+    axis = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
+    scale = alt.Scale(domain=[-1.45, 1.45])
+    lines = alt.Chart(edges).mark_rule(color="#888888").encode(
+        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale), x2="x2:Q", y2="y2:Q",
+        strokeWidth=alt.StrokeWidth("strength:Q", title="Influence strength (0 to 1)",
+                                    scale=alt.Scale(domain=[0, 1], range=[0.5, 4])),
+        tooltip=["from", "to", "strength", "how"])
+    heads = alt.Chart(edges).mark_point(filled=True, size=30, color="#555555", shape="triangle").encode(
+        x="x2:Q", y="y2:Q")
+    dots = alt.Chart(nodes).mark_circle(stroke="black", strokeWidth=1).encode(
+        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
+        size=alt.Size("reach:Q", title="Reach (stakeholders)", scale=alt.Scale(range=[80, 700])),
+        color=alt.Color("role:N", title="Role in the network",
+                        scale=alt.Scale(domain=["broker", "other"], range=[REINFORCING, SERIES[0]])),
+        tooltip=["name", "reach", "betweenness", "role"])
+    labels = alt.Chart(nodes).mark_text(dy=-16, fontSize=13).encode(x="x:Q", y="y:Q", text="name:N")
+    if title is None:
+        top = ranking.index[0]
+        broker = ranking[ranking["broker"]].sort_values(["betweenness"], ascending=False, kind="stable")
+        title = f"{top} reaches most ({int(ranking.iloc[0]['reach'])} of {len(ranking) - 1} others)"
+        title += f"; {broker.index[0]} brokers most" if not broker.empty else "; nobody brokers"
+    return alt.layer(lines, heads, dots, labels).properties(title=_title(title, subtitle), width=560, height=480)
+
+
+def gap_chart(record: CshRecord, *, title: str | None = None,
+              subtitle: str | list[str] | None = None) -> alt.LayerChart:
+    """A heat map of is/ought gaps: one row per group, one column per question, gap written in each cell."""
+    table = answers_table(record)
+    table = table.assign(question=[f"Q{n}" for n in table["number"]],
+                         answered=(table["is"] != "") & (table["ought"] != ""))
+    table["shown"] = [f"{g:.2f}" if a else "–" for g, a in zip(table["gap"], table["answered"])]
+    table = table[["group", "question", "number", "category", "gap", "shown", "is", "ought"]]
+    order = [f"Q{n}" for n in range(1, 13)]
+    base = alt.Chart(table).encode(
+        x=alt.X("question:N", sort=order, title="Boundary question (1–12)"),
+        y=alt.Y("group:N", title="Stakeholder group"))
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("gap:Q", title="Is/ought gap (0 to 1)", scale=alt.Scale(domain=[0, 1], scheme="oranges")),
+        tooltip=["group", "question", "category", "gap", "is", "ought"])
+    text = base.mark_text(fontSize=12).encode(text="shown:N")
+    return alt.layer(cells, text).properties(title=_title(title or gap_finding(record), subtitle), width=560,
+                                             height=alt.Step(44))
+
+
+def disagreement_chart(record: CshRecord, mode: str = "ought", *, title: str | None = None,
+                       subtitle: str | list[str] | None = None) -> alt.LayerChart:
+    """Mean gap between groups' answers to each question, largest first."""
+    table = disagreement_table(record, mode)
+    if table.empty:
+        data = pd.DataFrame({"label": ["(fewer than two groups answered)"], "mean_gap": [0.0], "widest_pair": [""]})
+        title = title or "No question has answers from two groups yet"
+    else:
+        data = table.assign(label=[f"Q{n} {c}" for n, c in zip(table["number"], table["category"])])
+        top = data.iloc[0]
+        title = title or (f"Groups disagree most on Q{top['number']} {top['category']} "
+                          f"('{mode}' mode, mean gap {top['mean_gap']:.2f})")
+    order = data["label"].tolist()
+    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=order, title="Boundary question"),
+                                  x=alt.X("mean_gap:Q", scale=alt.Scale(domain=[0, 1]),
+                                          title=f"Mean gap between groups' '{mode}' answers (0 to 1)"))
+    bars = base.mark_bar(color=BALANCING).encode(tooltip=["label", "mean_gap", "widest_pair"])
+    text = base.mark_text(align="left", dx=4, fontSize=13).encode(text=alt.Text("mean_gap:Q", format=".2f"))
+    return alt.layer(bars, text).properties(title=_title(title, subtitle), height=alt.Step(26), width=520)

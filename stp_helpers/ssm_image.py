@@ -1,0 +1,153 @@
+"""Rich picture images: check an upload by its bytes, then save it in a case folder.
+
+An image is accepted when its **content** is PNG, JPEG or SVG (magic bytes,
+not the file name), it is no larger than :data:`MAX_IMAGE_BYTES`, and its
+extension agrees with its content.  An SVG must be a plain drawing: no
+scripts, event handlers or links to other sites, because the workbook shows
+it inline and offline.  A refused upload changes nothing on disk.
+
+Examples
+--------
+>>> PNG = b"\\x89PNG\\r\\n\\x1a\\n" + bytes(16)
+>>> image_kind(PNG, "picture.png")
+'png'
+>>> image_kind(b"GIF89a....", "picture.png")
+Traceback (most recent call last):
+...
+stp_helpers.ssm_image.ImageError: picture.png is not a PNG, JPEG or SVG image (its first bytes are those of a GIF image). Export the drawing as PNG, JPEG or SVG and upload that file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from stp_helpers import paths
+from stp_helpers.errors import CaseExistsError, StpError
+
+__all__ = ["ImageError", "MAX_IMAGE_BYTES", "IMAGE_NAMES", "image_kind", "save_rich_picture"]
+
+#: Largest rich picture image accepted (bytes): 5 MB.
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+#: The file name an image is saved under in a case folder, by kind.
+IMAGE_NAMES = {"png": "rich_picture.png", "jpeg": "rich_picture.jpg", "svg": "rich_picture.svg"}
+_EXTENSIONS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
+_OTHER = {b"GIF8": "a GIF image", b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP file (or Word/Excel document)",
+          b"BM": "a BMP image", b"RIFF": "a WebP image or other RIFF file", b"\xd0\xcf\x11\xe0": "an old Office document"}
+_UNSAFE_SVG = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|(?:href|src)\s*=\s*[\"']?\s*(?:https?:|//)|<foreignObject",
+                         re.I)
+
+
+class ImageError(StpError):
+    """An uploaded rich picture that cannot be used."""
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    head = re.sub(rb"^(<\?xml[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", b"", head, flags=re.S)
+    return head[:4].lower() == b"<svg"
+
+
+def image_kind(data: bytes, name: str) -> str:
+    """Return ``"png"``, ``"jpeg"`` or ``"svg"`` for an acceptable rich picture.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        The uploaded file's name (its extension must agree with the content).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ImageError
+        Empty, too large, not PNG/JPEG/SVG by content, extension and content
+        disagree, or an SVG with scripts or links to other sites.
+    """
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError("data should be the file's bytes")
+    label = Path(str(name)).name or "the upload"
+    if not data:
+        raise ImageError(f"{label} is empty.", "Choose the image file again.")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ImageError(f"{label} is {len(data) / 1e6:.1f} MB, more than the {MAX_IMAGE_BYTES / 1e6:.1f} MB limit.",
+                         "Export it smaller (e.g. 1600 pixels wide, or as SVG) and upload it again.")
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        kind = "png"
+    elif data[:3] == b"\xff\xd8\xff":
+        kind = "jpeg"
+    elif _looks_like_svg(bytes(data)):
+        kind = "svg"
+    else:
+        what = next((v for k, v in _OTHER.items() if data.startswith(k)), None)
+        said = f" (its first bytes are those of {what})" if what else ""
+        raise ImageError(f"{label} is not a PNG, JPEG or SVG image{said}.",
+                         "Export the drawing as PNG, JPEG or SVG and upload that file.")
+    ext = Path(label).suffix.lower()
+    if _EXTENSIONS.get(ext) != kind:
+        raise ImageError(f"{label} holds a {kind.upper()} image but its name ends in {ext or 'nothing'}.",
+                         f"Rename it to end in .{'jpg' if kind == 'jpeg' else kind} and upload it again.")
+    if kind == "svg" and _UNSAFE_SVG.search(bytes(data)):
+        raise ImageError(f"{label} contains scripts, event handlers or links to other sites.",
+                         "Export a plain SVG drawing (in Inkscape: 'Plain SVG') and upload it again.")
+    return kind
+
+
+def save_rich_picture(folder: str | os.PathLike[str], data: bytes, name: str, *, overwrite: bool = True) -> Path:
+    """Check an image and write it into a case folder as ``rich_picture.<ext>``, atomically.
+
+    Parameters
+    ----------
+    folder : path
+        The user's case folder (never a shipped case).
+    data : bytes
+        The image.
+    name : str
+        Its uploaded file name.
+    overwrite : bool
+        Replace an existing rich picture of the same kind.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ImageError
+        The image is refused (see :func:`image_kind`); nothing is written.
+    CaseExistsError
+        The folder is a shipped case, or the file exists and ``overwrite`` is False.
+    """
+    kind = image_kind(data, name)
+    folder = Path(folder)
+    try:
+        folder.resolve().relative_to(paths.shipped_cases_dir().resolve())
+        shipped = True
+    except ValueError:
+        shipped = False
+    if shipped:
+        raise CaseExistsError(f"{paths.relative(folder)} is a case shipped with the workbook, which stays unchanged.",
+                              fix=f"Make your own copy with 'stp new-case my-case --from {folder.name}' and save there.")
+    target = folder / IMAGE_NAMES[kind]
+    if target.exists() and not overwrite:
+        raise CaseExistsError(f"{paths.relative(target)} already exists.",
+                              fix="Confirm that it should be replaced.")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".rich_picture.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(bytes(data))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,110 @@
+"""CSH: the twelve questions, gap measures (hand-worked), CSH-1/2/3, disagreement, round trip, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stp_helpers import case, csh
+from stp_helpers.errors import CaseExistsError, CaseFileError
+
+FIX = Path(__file__).parent / "fixtures" / "stakeholders"
+CASES = ["plymouth-alliance", "wiltshire-complex-needs"]
+
+
+def test_twelve_questions_in_four_sources() -> None:
+    assert [q.number for q in csh.QUESTIONS] == list(range(1, 13))
+    by_source = {s: [q.number for q in csh.QUESTIONS if q.source == s] for s in csh.SOURCES}
+    assert by_source == {"motivation": [1, 2, 3], "control": [4, 5, 6], "knowledge": [7, 8, 9],
+                         "legitimacy": [10, 11, 12]}
+    assert [q.category for q in csh.QUESTIONS][9:] == ["witness", "emancipation", "worldview"]
+
+
+@pytest.mark.parametrize("a,b,gap", [
+    ("service users and carers", "carers and families", 0.75),  # {service, users, carers} vs {carers, families}
+    ("X b C", "b c d", 0.5),  # 2 shared of 4 ("a" would be a filler word)
+    ("Commissioners.", "the commissioners", 0.0),  # case, punctuation, filler words ignored
+    ("targets", "what matters to people", 1.0),
+    ("", "", 0.0), ("", "anything", 1.0)])
+def test_word_gap_known_answers(a: str, b: str, gap: float) -> None:
+    assert csh.word_gap(a, b) == gap
+
+
+def _record() -> csh.CshRecord:
+    return csh.build_csh({
+        "A": {1: ("targets", "people"), 4: ("the council", "the council and people"), 10: ("The council", "advocates")},
+        "B": {1: ("targets", "people and carers"), 4: ("the council", "the council")}})
+
+
+def test_csh2_tensions_and_gap_table() -> None:
+    rec = _record()
+    t = csh.tensions(rec)
+    assert list(zip(t["group"], t["number"], t["gap"])) == [("A", 1, 1.0), ("A", 10, 1.0), ("B", 1, 1.0),
+                                                            ("A", 4, 0.5)]
+    assert csh.gap_table(rec, 1)["label"].tolist() == ["Q1 beneficiary (A)"]
+    assert csh.gap_finding(rec).startswith("A want the most change: mean is/ought gap 0.83 over 3")
+
+
+def test_disagreement_between_groups() -> None:
+    table = csh.disagreement_table(_record()).set_index("number")
+    assert table.loc[1, "mean_gap"] == 0.5  # {people} vs {people, carers}
+    assert table.loc[4, "mean_gap"] == 0.5  # {council, people} vs {council}
+    assert 10 not in table.index  # only one group answered
+    assert csh.disagreement_table(_record(), "is").loc[0, "mean_gap"] == 0.0
+    with pytest.raises(csh.CshError, match="not a mode"):
+        csh.disagreement_table(_record(), "was")
+
+
+def test_csh1_and_csh3() -> None:
+    found = csh.check_csh(_record())
+    assert found["rule"].tolist() == ["CSH-1", "CSH-3", "CSH-1"]
+    assert found.loc[0, "finding"].startswith("6 of 24 answers given; missing: 2i, 2o, 3i")
+    assert "'is' mode" in found.loc[1, "finding"]
+    full = csh.build_csh({"A": {n: ("x", "y") for n in range(1, 13)}})
+    full = csh.set_answer(csh.set_answer(full, "A", 10, "is", "an advocate"), "A", 10, "ought", "advocates")
+    assert csh.check_csh(full).empty
+
+
+def test_set_answer_leaves_original_and_validates() -> None:
+    rec = _record()
+    new = csh.set_answer(rec, "b", 1, "ought", "  targets ")
+    assert csh.answer_text(new, "B", 1, "ought") == "targets"
+    assert csh.answer_text(rec, "B", 1, "ought") == "people and carers"
+    for args, msg in [(("C", 1, "is", "x"), "not a group"), (("A", 13, "is", "x"), "twelve"),
+                      (("A", 1, "was", "x"), "not a mode")]:
+        with pytest.raises(csh.CshError, match=msg):
+            csh.set_answer(rec, *args)
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_case_answers_complete_and_round_trip(slug: str, tmp_path: Path) -> None:
+    found = case.load(slug)
+    rec = csh.load_csh(found)
+    assert len(rec.groups) == 3
+    assert not (csh.check_csh(rec)["rule"] == "CSH-1").any()
+    assert rec.source in {s.id for s in found.meta.sources}
+    (tmp_path / "csh.yaml").write_text(csh.csh_yaml_text(rec))
+    assert csh.read_csh(tmp_path / "csh.yaml") == rec
+    assert csh.boundary_prompts(rec)
+
+
+def test_save_refuses_shipped_case(tmp_path: Path) -> None:
+    rec = csh.load_csh("plymouth-alliance")
+    with pytest.raises(CaseExistsError):
+        csh.save_csh(rec, case.load("plymouth-alliance").path)
+    assert csh.read_csh(csh.save_csh(rec, tmp_path)) == rec
+
+
+def test_bad_file_reports_every_problem() -> None:
+    with pytest.raises(CaseFileError) as err:
+        csh.read_csh(FIX / "bad_csh.yaml")
+    text = str(err.value)
+    assert "question 13 is not one of the twelve" in text and "was" in text
+    assert len(err.value.problems) == 2
+
+
+def test_duplicate_group(tmp_path: Path) -> None:
+    (tmp_path / "csh.yaml").write_text("groups:\n  - group: A\n  - group: a\n")
+    with pytest.raises(CaseFileError, match="appears twice"):
+        csh.read_csh(tmp_path / "csh.yaml")
