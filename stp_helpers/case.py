@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stp_helpers import paths
+from stp_helpers.atomic import write_atomic
 from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, Problem, StpError
 from stp_helpers.tables import read_csv_rows, read_yaml_model, load_yaml
 
@@ -447,18 +448,9 @@ def save_text(folder: str | os.PathLike[str], file_name: str, text: str, *, over
     if target.exists() and not overwrite:
         raise CaseExistsError(f"{paths.relative(target)} already exists.",
                               fix="Save under another name, or confirm that it should be replaced.")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{file_name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    if not isinstance(text, str):
+        raise TypeError(f"text should be a str, not {type(text).__name__}")
+    return write_atomic(target, text)
 
 
 def new_case(slug: str, *, template: str | None = None, root: str | os.PathLike[str] | None = None) -> Path:

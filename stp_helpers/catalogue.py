@@ -19,9 +19,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from stp_helpers import paths
+
+if TYPE_CHECKING:
+    import altair as alt
+    import pandas as pd
 
 __all__ = ["Entry", "CATALOGUE", "entries", "entry", "notebook_path", "gallery_html", "KINDS",
            "coverage_table", "coverage_chart", "Gallery", "ksbs", "coverage_matrix", "ksb_coverage_chart"]

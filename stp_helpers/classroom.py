@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import re
 import secrets
@@ -34,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from stp_helpers import paths
+from stp_helpers.atomic import write_atomic
 from stp_helpers.errors import StpError
 
 __all__ = ["ClassStore", "default_store", "student_id", "LESSON_PATTERN"]
@@ -139,13 +141,11 @@ class ClassStore:
         with closing(self._connect()) as db:
             rows = db.execute("SELECT question, answer, at FROM answers WHERE lesson = ? ORDER BY question, at",
                               (lesson,)).fetchall()
-        tmp = target.with_name(f".{target.name}.tmp")
-        with open(tmp, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["question", "answer", "at"])
-            writer.writerows(rows)
-        os.replace(tmp, target)
-        return target
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["question", "answer", "at"])
+        writer.writerows(rows)
+        return write_atomic(target, buffer.getvalue())
 
 
 def default_store() -> ClassStore:

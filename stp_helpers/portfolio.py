@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from stp_helpers import catalogue, paths
+from stp_helpers.atomic import write_atomic
 from stp_helpers.case import Case, list_cases, load
 from stp_helpers.errors import CaseExistsError, StpError
 from stp_helpers.progress import ProgressStore
@@ -169,8 +170,4 @@ def write_portfolio(store: ProgressStore, target: str | os.PathLike[str], *, ove
                               fix="Choose another file name, or pass --overwrite.")
     if target.suffix.lower() not in {".html", ".htm"}:
         raise StpError(f"{target.name} is not an HTML file name.", fix="Use a name ending in .html.")
-    text = build_portfolio(store, cases)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_atomic(target, build_portfolio(store, cases))

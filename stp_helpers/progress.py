@@ -23,13 +23,13 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from stp_helpers import paths
+from stp_helpers.atomic import write_atomic
 from stp_helpers.errors import StpError
 
 __all__ = ["ProgressStore", "track", "untrack", "LEARNER_PATTERN"]
@@ -73,16 +73,7 @@ class ProgressStore:
         return data
 
     def _save(self, data: dict[str, Any]) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.learner}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1))
 
     def record(self, notebook: str, exercise: str, feedback: Any) -> None:
         """Add one attempt: the notebook, the exercise, whether it passed and what was said."""

@@ -17,13 +17,12 @@ True
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
+from stp_helpers.atomic import write_atomic
 from stp_helpers import case as case_mod
 from stp_helpers import evaluation, options, spc
 from stp_helpers.case import Case
@@ -294,10 +293,4 @@ def write_report(slug_or_case: str | Case, path: str | Path, *, overwrite: bool 
                               f"Write the report elsewhere, or copy the case with 'stp new-case mine --from {found.slug}'.")
     if target.exists() and not overwrite:
         raise CaseExistsError(f"{target} already exists.", "Choose another name, or pass overwrite=True.")
-    page = build_report(found)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(page)
-    os.replace(tmp, target)
-    return target
+    return write_atomic(target, build_report(found))

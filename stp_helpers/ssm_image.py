@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
+from stp_helpers.atomic import write_atomic
 from stp_helpers import paths
 from stp_helpers.errors import CaseExistsError, StpError
 
@@ -139,15 +139,4 @@ def save_rich_picture(folder: str | os.PathLike[str], data: bytes, name: str, *,
     if target.exists() and not overwrite:
         raise CaseExistsError(f"{paths.relative(target)} already exists.",
                               fix="Confirm that it should be replaced.")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".rich_picture.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(bytes(data))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(target, bytes(data))

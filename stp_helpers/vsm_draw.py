@@ -266,7 +266,6 @@ def draw_vsm(desc: VsmDescription, system: str | None = None, *, diagnosis: Diag
                                 (_OP_X - 16, yb + (-_OP_R + 6 if yb > ya else _OP_R - 6))], kind, title, curve=True))
             continue
         unit_end = b if b in row_y else a if a in row_y else None
-        body_end = a if unit_end == b else b
         if kind in ("resource-bargain", "command") and unit_end:
             x = _META_X + (_META_W / 2 + (0 if kind == "resource-bargain" else -40))
             drawn.append(_line([(x, _BOX_Y["S3"] + _BOX_H), (x, row_y[unit_end] - 30)], kind, title))

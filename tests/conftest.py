@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -21,7 +20,7 @@ import pandas as pd
 import pytest
 
 import stp_helpers
-from stp_helpers import paths
+from stp_helpers import catalogue, paths
 
 REPO = paths.REPO_ROOT
 
@@ -159,7 +158,7 @@ def visit(browser: object) -> Iterator[Visit]:
         context.close()
 
 
-def open_app(visit: Visit, base: str, item: "catalogue.Entry") -> None:
+def open_app(visit: Visit, base: str, item: catalogue.Entry) -> None:
     """Open a catalogue notebook in Voilà and wait for its first chart and for the network to settle."""
     visit.page.goto(item.voila_url(base), wait_until="domcontentloaded", timeout=120_000)
     visit.page.wait_for_selector(CHART, timeout=120_000)

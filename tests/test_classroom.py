@@ -8,13 +8,12 @@ from pathlib import Path
 
 import ipywidgets as w
 import pytest
-from conftest import open_app
 
 from stp_helpers import catalogue
 from stp_helpers.classroom import ClassStore, default_store
 from stp_helpers.errors import StpError
-from stp_helpers.lessons import OPTIONS, QUESTION, BehaviourModeLesson, BehaviourModeTeacher
-from stp_helpers.widgets.classroom import PulseBoard, PulseQuestion, Reveal, StageControl
+from stp_helpers.lessons import BehaviourModeLesson, BehaviourModeTeacher
+from stp_helpers.widgets.classroom import Reveal
 
 
 def test_store_rules(tmp_path: Path) -> None:

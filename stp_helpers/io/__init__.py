@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import io  # noqa: F401  (used by the examples)
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import networkx as nx
 
+from stp_helpers.atomic import write_atomic
 from stp_helpers.errors import CaseExistsError, CaseFileError, Problem
 from stp_helpers.paths import relative
 
@@ -175,15 +175,7 @@ def write_text(target: Source, text: str, *, overwrite: bool = False) -> None:
     if path.exists() and not overwrite:
         raise CaseExistsError(f"{relative(path)} already exists.",
                               "Pass overwrite=True to replace it, or choose another name.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def too_many(name: str, count: int, limit: int) -> CaseFileError:
