@@ -146,6 +146,14 @@ CATALOGUE: tuple[Entry, ...] = (
         summary="Rank drivers, build scenarios, check their claims with model runs and find the option that holds up across futures.",
     ),
     Entry(
+        path="cases/plymouth.ipynb",
+        title="Plymouth: an alliance for people with complex needs",
+        kind="case",
+        method="A case thread: scoping, power, loops, worldviews, viability, boundaries, options, measures",
+        duties=(1, 2, 4, 5, 7, 9, 10, 11, 12),
+        summary="From 'what is this system for?' to measures that learn: the alliance told through every method.",
+    ),
+    Entry(
         path="cases/wolverhampton.ipynb",
         title="Wolverhampton: the Flight of the Flamingos",
         kind="case",
