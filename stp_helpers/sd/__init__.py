@@ -41,6 +41,7 @@ from stp_helpers.sd.sensitivity import (
     triangular,
     uniform,
 )
+from stp_helpers.sd.parquet import MonteCarloFile, monte_carlo_to_parquet, parquet_bands, read_monte_carlo
 from stp_helpers.sd.structure import PolarityLabel, causal_graph, flow_signs, polarity_label
 from stp_helpers.sd.validation import (
     Check,
@@ -63,6 +64,7 @@ __all__ = [
     "outcome_table", "tidy",
     "Distribution", "uniform", "triangular", "normal", "latin_hypercube", "sample_parameters",
     "oat_elasticities", "monte_carlo", "MonteCarloResult", "percentile_bands",
+    "monte_carlo_to_parquet", "MonteCarloFile", "parquet_bands", "read_monte_carlo",
     "Check", "IntegrationCheck", "ValidationReport", "validate", "check_units",
     "check_flow_units", "check_extreme_conditions", "check_integration_error",
     "check_reproduction", "relative_change",

@@ -10,10 +10,10 @@ runs are spread over processes.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -435,6 +435,29 @@ def percentile_bands(
     return pd.concat(frames, ignore_index=True)
 
 
+def _study(model, distributions, n, seed, outputs, params):
+    """Check the study and draw its sample: (names, samples, columns, fixed, spec)."""
+    names = [model.resolve(k) for k in distributions]
+    samples = sample_parameters(dict(zip(names, distributions.values())), n, seed)
+    for name in names:
+        info = model.info(name)
+        lo, hi = samples[name].min(), samples[name].max()
+        if (not math.isnan(info.minimum) and lo < info.minimum) or (
+                not math.isnan(info.maximum) and hi > info.maximum):
+            raise ModelError(
+                f"{model.name}: samples of {name!r} run from {lo:.4g} to {hi:.4g}, outside "
+                f"its declared range [{info.minimum:g}, {info.maximum:g}].",
+                "Narrow the distribution (a normal has unbounded tails: use triangular).")
+    fixed = {k: float(v) for k, v in model.check_params(params).items()}
+    clash = set(fixed) & set(names)
+    if clash:
+        raise ModelError(f"{model.name}: {', '.join(map(repr, sorted(clash)))} is both "
+                         f"sampled and fixed.", "Leave it out of params or of distributions.")
+    columns = [model.resolve(o) for o in (outputs or model.stocks)]
+    spec = (str(model.cache), str(model.source), tuple(model.data_files))
+    return names, samples, columns, fixed, spec
+
+
 def monte_carlo(
     model,
     distributions: Mapping[str, Distribution | Sequence],
@@ -464,12 +487,17 @@ def monte_carlo(
         Variables to keep; default the stocks.
     final_time : float or None
         FINAL TIME override.
-    executor : concurrent.futures.Executor or None
-        Where to run chunks (e.g. a Dask client's executor).  Default: a
+    executor : concurrent.futures.Executor, dask.distributed.Client or None
+        Where to run chunks: any ``Executor``, or a Dask ``Client`` (a
+        laptop's ``LocalCluster`` or a cluster; the translated model is
+        sent to workers that cannot see it, and loaded once per worker
+        thread; see :mod:`stp_helpers.sd.distributed`).  Default: a
         ``ProcessPoolExecutor`` that loads the model once per worker, or
-        the calling process when ``workers == 1``.
+        the calling process when ``workers == 1``.  Every executor gives
+        the same results for the same seed.
     workers : int or None
-        Processes for the default executor (default: CPU count).
+        Processes for the default executor (default: CPU count); with a
+        Dask client, default its total threads.  Sets the chunking only.
     progress : callable, bool or None
         ``progress(done, total)`` after each chunk; True shows a tqdm bar
         if tqdm is installed.
@@ -487,69 +515,35 @@ def monte_carlo(
     ------
     ModelError
         For unknown parameters, samples outside a parameter's declared
-        range, or if every run failed.
+        range, a bad ``workers``, or if every run failed.
 
     Examples
     --------
     >>> sample_parameters({"r": uniform(0.1, 0.3)}, 3, seed=7).shape
     (3, 1)
+
+    For studies too large for memory, stream the runs to a Parquet file
+    with :func:`stp_helpers.sd.parquet.monte_carlo_to_parquet`.
     """
-    names = [model.resolve(k) for k in distributions]
-    samples = sample_parameters(dict(zip(names, distributions.values())), n, seed)
-    for name in names:
-        info = model.info(name)
-        lo, hi = samples[name].min(), samples[name].max()
-        if (not math.isnan(info.minimum) and lo < info.minimum) or (
-                not math.isnan(info.maximum) and hi > info.maximum):
-            raise ModelError(
-                f"{model.name}: samples of {name!r} run from {lo:.4g} to {hi:.4g}, outside "
-                f"its declared range [{info.minimum:g}, {info.maximum:g}].",
-                "Narrow the distribution (a normal has unbounded tails: use triangular).")
-    fixed = {k: float(v) for k, v in model.check_params(params).items()}
-    clash = set(fixed) & set(names)
-    if clash:
-        raise ModelError(f"{model.name}: {', '.join(map(repr, sorted(clash)))} is both "
-                         f"sampled and fixed.", "Leave it out of params or of distributions.")
-    columns = [model.resolve(o) for o in (outputs or model.stocks)]
-    spec = (str(model.cache), str(model.source), tuple(model.data_files))
-    workers = workers or os.cpu_count() or 1
+    names, samples, columns, fixed, spec = _study(model, distributions, n, seed, outputs,
+                                                  params)
+    from stp_helpers.sd.distributed import chunk_results, resolve_workers
+
+    workers = resolve_workers(executor, workers)
     values = samples.to_numpy(float)
     n_chunks = max(1, min(len(values), workers * chunks_per_worker))
     chunks = [c for c in np.array_split(np.arange(len(values)), n_chunks) if c.size]
     report = _progress(progress, len(values))
-    own_pool = None
-    if executor is None and workers > 1:
-        own_pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                       initargs=spec)
-        executor = own_pool
-    results: list = [None] * len(chunks)
+    results: list = []
     done = 0
     try:
-        if executor is None:
-            own_key = f"{spec[0]}|{threading.get_ident()}"
-            _WORKER_MODELS[own_key] = model
-            try:
-                for i, idx in enumerate(chunks):
-                    results[i] = _run_chunk(spec, names, values[idx], columns, final_time,
-                                            fixed)
-                    done += idx.size
-                    report(done)
-            finally:
-                _WORKER_MODELS.pop(own_key, None)
-                model.reset()
-        else:
-            futures = {executor.submit(_run_chunk, spec, names, values[idx], columns,
-                                       final_time, fixed): i for i, idx in enumerate(chunks)}
-            from concurrent.futures import as_completed
-
-            for fut in as_completed(futures):
-                i = futures[fut]
-                results[i] = fut.result()
-                done += chunks[i].size
+        with closing(chunk_results(model, spec, (names, columns, final_time, fixed), values,
+                                   chunks, executor, workers)) as stream:
+            for idx, result in stream:
+                results.append(result)
+                done += idx.size
                 report(done)
     finally:
-        if own_pool is not None:
-            own_pool.shutdown()
         report(None)
     times = next((r[0] for r in results if r[0].size), None)
     if times is None:
