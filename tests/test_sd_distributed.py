@@ -21,7 +21,7 @@ from stp_helpers.sd.parquet import (
     read_parquet_info,
 )
 
-pq = pytest.importorskip("pyarrow.parquet")
+import pyarrow.parquet as pq  # noqa: E402
 
 GROWTH = """{UTF-8}
 Population = INTEG(growth, 100) ~ person [0,?] ~ The population. |
@@ -74,7 +74,7 @@ def _cached_models() -> list[str]:
 
 
 def test_dask_local_cluster_equals_local_run(model, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     local = monte_carlo(model, DISTS, n=60, seed=11, outputs=OUTPUTS, workers=1)
     start = time.monotonic()
     with deadline(180), distributed.LocalCluster(

@@ -67,8 +67,7 @@ def test_same_content_elsewhere_shares_the_cache(tmp_path):
 def test_itmx_is_read_as_xmile(tmp_path):
     root = Path(__file__).resolve().parents[2] / "shared" / "test-models"
     itmx = next(iter(sorted(root.glob("bptk-py-tutorial/**/*.itmx"))), None)
-    if itmx is None:
-        pytest.skip("shared test models not found")
+    assert itmx is not None, "shared/test-models must sit beside the checkout (CI puts it there)"
     model = load_model(itmx, require_stocks=False)
     assert len(model.run()) > 0
 
