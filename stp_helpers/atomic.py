@@ -18,11 +18,15 @@ True
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "locked"]
 
 
 def write_atomic(target: str | os.PathLike[str], content: str | bytes) -> Path:
@@ -41,3 +45,30 @@ def write_atomic(target: str | os.PathLike[str], content: str | bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextmanager
+def locked(target: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on ``target`` (across processes) while the block runs.
+
+    The lock file lives in the workbook's cache, keyed by the target's full
+    path, so nothing is left in the user's folder.  Use it around a
+    check-then-write, so two saves of the same file cannot both pass the check.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "cld.csv"
+    >>> with locked(target):
+    ...     _ = write_atomic(target, "from,to,polarity")
+    >>> target.read_text()
+    'from,to,polarity'
+    """
+    from stp_helpers import paths
+
+    key = hashlib.sha256(str(Path(target).resolve()).encode()).hexdigest()[:32]
+    lock_path = paths.cache_dir("locks") / f"{key}.lock"
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

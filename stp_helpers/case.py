@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stp_helpers import paths
-from stp_helpers.atomic import write_atomic
+from stp_helpers.atomic import locked, write_atomic
 from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, Problem, StpError
 from stp_helpers.tables import read_csv_rows, read_yaml_model, load_yaml
 
@@ -445,12 +445,13 @@ def save_text(folder: str | os.PathLike[str], file_name: str, text: str, *, over
             f"{paths.relative(folder)} is a case shipped with the workbook, which stays unchanged.",
             fix=f"Make your own copy with 'stp new-case my-case --from {folder.name}' and save there.")
     target = folder / file_name
-    if target.exists() and not overwrite:
-        raise CaseExistsError(f"{paths.relative(target)} already exists.",
-                              fix="Save under another name, or confirm that it should be replaced.")
     if not isinstance(text, str):
         raise TypeError(f"text should be a str, not {type(text).__name__}")
-    return write_atomic(target, text)
+    with locked(target):  # two saves at once: the second sees the first's file
+        if target.exists() and not overwrite:
+            raise CaseExistsError(f"{paths.relative(target)} already exists.",
+                                  fix="Save under another name, or confirm that it should be replaced.")
+        return write_atomic(target, text)
 
 
 def new_case(slug: str, *, template: str | None = None, root: str | os.PathLike[str] | None = None) -> Path:

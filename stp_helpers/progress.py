@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from stp_helpers import paths
-from stp_helpers.atomic import write_atomic
+from stp_helpers.atomic import locked, write_atomic
 from stp_helpers.errors import StpError
 
 __all__ = ["ProgressStore", "track", "untrack", "LEARNER_PATTERN"]
@@ -77,13 +77,14 @@ class ProgressStore:
 
     def record(self, notebook: str, exercise: str, feedback: Any) -> None:
         """Add one attempt: the notebook, the exercise, whether it passed and what was said."""
-        data = self._load()
-        data["attempts"].append({
-            "notebook": notebook, "exercise": exercise,
-            "passed": getattr(feedback, "passed", None), "feedback": repr(feedback),
-            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        })
-        self._save(data)
+        with locked(self.path):  # two kernels of one learner never lose each other's attempts
+            data = self._load()
+            data["attempts"].append({
+                "notebook": notebook, "exercise": exercise,
+                "passed": getattr(feedback, "passed", None), "feedback": repr(feedback),
+                "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            })
+            self._save(data)
 
     def reflect(self, text: str, *, duty: int | None = None, ksbs: tuple[str, ...] = (),
                 case: str | None = None) -> None:
@@ -96,12 +97,13 @@ class ProgressStore:
         if duty is not None:
             std.duty(duty)
         tags = tuple(std.ksb(k).id for k in ksbs)
-        data = self._load()
-        data["reflections"].append({
-            "text": text.strip(), "duty": duty, "ksbs": list(tags), "case": case,
-            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        })
-        self._save(data)
+        with locked(self.path):
+            data = self._load()
+            data["reflections"].append({
+                "text": text.strip(), "duty": duty, "ksbs": list(tags), "case": case,
+                "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            })
+            self._save(data)
 
     def attempts(self) -> pd.DataFrame:
         """Every attempt, oldest first."""

@@ -144,3 +144,28 @@ def test_many_problems_are_capped(tmp_path: Path) -> None:
         case.read_agency_contacts(path)
     assert len(info.value.problems) == 30
     assert str(info.value).splitlines()[-1] == "... and 10 more problem(s) of the same kind."
+
+
+def _save_worker(args: tuple[str, str, bool]) -> str:
+    folder, text, overwrite = args
+    try:
+        case.save_text(folder, "cld.csv", text, overwrite=overwrite)
+        return "saved"
+    except CaseExistsError:
+        return "refused"
+
+
+def test_concurrent_saves_never_corrupt_or_silently_overwrite(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    folder = case.new_case("busy-case", root=tmp_path)
+    texts = [f"from,to,polarity\n{'a' * 2000}{i},b,+\n" for i in range(12)]
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(_save_worker, [(str(folder), t, False) for t in texts]))
+    assert outcomes.count("saved") == 1 and outcomes.count("refused") == 11
+    assert (folder / "cld.csv").read_text() in texts
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(_save_worker, [(str(folder), t, True) for t in texts]))
+    assert outcomes == ["saved"] * 12
+    assert (folder / "cld.csv").read_text() in texts, "the file is always one whole save, never a mix"
+    assert sorted(p.name for p in folder.iterdir()) == ["case.yaml", "cld.csv"]

@@ -129,3 +129,18 @@ def test_portfolio_opens_offline_and_shows_every_ksb(tmp_path: Path, browser: ob
         assert external == [] and failed == []
         context.close()
         server.shutdown()
+
+
+def _record_many(args: tuple[str, int]) -> None:
+    root, worker = args
+    store = ProgressStore("zoe", root=root)
+    for i in range(10):
+        store.record("cases/wiltshire.ipynb", f"ex{worker}", Feedback(i % 2 == 0))
+
+
+def test_two_kernels_of_one_learner_lose_nothing(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        list(pool.map(_record_many, [(str(tmp_path), w) for w in range(4)]))
+    assert len(ProgressStore("zoe", root=tmp_path).attempts()) == 40
