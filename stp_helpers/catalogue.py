@@ -6,8 +6,8 @@ drift apart.
 
 Examples
 --------
->>> [e.path for e in entries(kind="case")][:1]
-['cases/wiltshire.ipynb']
+>>> [e.path for e in entries(kind="case")]
+['cases/plymouth.ipynb', 'cases/wiltshire.ipynb', 'cases/wolverhampton.ipynb']
 >>> entry("cases/wiltshire.ipynb").duties
 (1, 2, 7)
 """
