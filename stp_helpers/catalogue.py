@@ -7,9 +7,9 @@ drift apart.
 Examples
 --------
 >>> [e.path for e in entries(kind="case")]
-['cases/plymouth.ipynb', 'cases/wiltshire.ipynb', 'cases/wolverhampton.ipynb']
+['cases/plymouth.ipynb', 'cases/salford.ipynb', 'cases/stoke.ipynb', 'cases/wiltshire.ipynb', 'cases/wolverhampton.ipynb']
 >>> entry("cases/wiltshire.ipynb").duties
-(1, 2, 7)
+(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
 """
 
 from __future__ import annotations
@@ -84,9 +84,28 @@ CATALOGUE: tuple[Entry, ...] = (
         path="cases/wiltshire.ipynb",
         title="Wiltshire: complex needs across agencies",
         kind="case",
-        method="Case scoping: facts, contacts, stakeholder questions",
-        duties=(1, 2, 7),
-        summary="One person's 1,000+ contacts with a fragmented, crisis-driven system, and the questions it raises.",
+        method="A case thread: scoping, contacts, loops, worldviews, a model, futures, options and evaluation",
+        duties=tuple(range(1, 13)),
+        summary="One person's 1,000+ contacts with a fragmented, crisis-driven system, followed from the first "
+                "questions to an evaluation of early help.",
+    ),
+    Entry(
+        path="cases/stoke.ipynb",
+        title="Stoke-on-Trent: young people not in education, employment or training",
+        kind="case",
+        method="A case thread: action planning, loops, a stock-and-flow model, options, SPC and contribution analysis",
+        duties=(1, 2, 4, 6, 7, 9, 10, 12),
+        summary="Why 17-year-olds left college at Christmas, and whether January starts with weekly contact "
+                "made the 25% fall in NEET.",
+    ),
+    Entry(
+        path="cases/salford.ipynb",
+        title="Salford: SPOTlight, six weeks on one neighbourhood's priority",
+        kind="case",
+        method="A case thread: stakeholder engagement, delivery-chain analysis, boundaries, viability and stocktakes",
+        duties=(1, 2, 4, 5, 6, 7, 9, 10, 11, 12),
+        summary="Shared Priority Outcome Targets: problem analysis, delivery chains from end to end, an action "
+                "plan and bi-monthly stocktakes.",
     ),
     Entry(
         path="methods/stock_flow.ipynb",

@@ -11,7 +11,7 @@ Examples
 >>> from stp_helpers import case
 >>> wilts = case.load("wiltshire-complex-needs")
 >>> missing_artefacts(wilts, 12)
-['indicators.csv', 'contribution.yaml', 'demand.csv', 'logic_model.yaml']
+[]
 >>> print(duty_card(7).text.splitlines()[0])
 **Duty 7: Explain current behaviour; drivers; fitness of strategy**
 """

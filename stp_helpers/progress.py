@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -32,7 +33,15 @@ from stp_helpers import paths
 from stp_helpers.atomic import locked, write_atomic
 from stp_helpers.errors import StpError
 
-__all__ = ["ProgressStore", "track", "untrack", "LEARNER_PATTERN"]
+__all__ = [
+    "LEARNER_PATTERN",
+    "ProgressStore",
+    "notebook_key",
+    "overview",
+    "track",
+    "track_from_environment",
+    "untrack",
+]
 
 LEARNER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 _VERSION = 1
@@ -82,7 +91,7 @@ class ProgressStore:
             data["attempts"].append({
                 "notebook": notebook, "exercise": exercise,
                 "passed": getattr(feedback, "passed", None), "feedback": repr(feedback),
-                "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             })
             self._save(data)
 
@@ -101,7 +110,7 @@ class ProgressStore:
             data = self._load()
             data["reflections"].append({
                 "text": text.strip(), "duty": duty, "ksbs": list(tags), "case": case,
-                "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             })
             self._save(data)
 
@@ -153,7 +162,7 @@ def track(learner: str | None = None, notebook: str | None = None) -> ProgressSt
     if shell is None:
         return store
     untrack()
-    where = notebook or Path(os.environ.get("JPY_SESSION_NAME", "unknown")).name
+    where = notebook or notebook_key(os.environ.get("JPY_SESSION_NAME", "unknown"))
 
     def _record(result: Any) -> None:
         value = getattr(result, "result", None)
@@ -176,3 +185,115 @@ def untrack() -> None:
         except ValueError:
             pass
         _hook = None
+
+
+def track_from_environment() -> ProgressStore | None:
+    """Start tracking for ``STP_LEARNER`` if it is set and this kernel is not tracking yet.
+
+    Importing :mod:`stp_helpers.checks` calls this, so a learner who sets
+    ``STP_LEARNER`` has every exercise recorded without a line of code.  A
+    learner name that cannot name a file is reported as a warning, never an
+    error that would stop the notebook.
+    """
+    import warnings
+
+    if _hook is not None or not os.environ.get("STP_LEARNER", "").strip():
+        return None
+    try:
+        return track()
+    except StpError as err:
+        warnings.warn(f"Progress is not recorded: {err}", stacklevel=2)
+        return None
+
+
+def notebook_key(session_name: str | os.PathLike[str]) -> str:
+    """Return the name progress uses for a notebook: its path under ``notebooks/`` when it is there.
+
+    Examples
+    --------
+    >>> notebook_key(paths.NOTEBOOKS_DIR / "cases" / "wiltshire.ipynb")
+    'cases/wiltshire.ipynb'
+    >>> notebook_key("/home/ada/my-case/wiltshire.ipynb")
+    'wiltshire.ipynb'
+    """
+    path = Path(session_name)
+    try:
+        return path.resolve().relative_to(paths.NOTEBOOKS_DIR.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _exercise_count(item: Any) -> int:
+    from stp_helpers import catalogue
+
+    try:
+        nb = json.loads(catalogue.notebook_path(item).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):  # a notebook removed from a practitioner's copy
+        return 0
+    return sum(1 for cell in nb["cells"] for tag in cell.get("metadata", {}).get("tags", [])
+               if tag.startswith("check:"))
+
+
+def overview(learner: str | None = None, root: str | os.PathLike[str] | None = None) -> Any:
+    """Return a learner's progress through the workbook: exercises tried and passed per notebook.
+
+    Parameters
+    ----------
+    learner : str, optional
+        Default ``STP_LEARNER``.  Without one, the text says how to start recording.
+    root : path, optional
+        The progress folder (default :func:`stp_helpers.paths.progress_dir`).
+
+    Returns
+    -------
+    stp_helpers.display.HTML
+        A table of the notebooks with exercises, with a one-line text form.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from stp_helpers.checks import Feedback
+    >>> folder = tempfile.mkdtemp()
+    >>> store = ProgressStore("ada", root=folder)
+    >>> store.record("methods/cld.ipynb", "loop_polarities", Feedback(False, fix="Count the minus links."))
+    >>> store.record("methods/cld.ipynb", "loop_polarities", Feedback(True))
+    >>> store.record("cld.ipynb", "archetype", Feedback(False, fix="Look for a delay."))
+    >>> print(overview("ada", root=folder).text)
+    Progress of ada: 1 exercise passed, 1 more tried, in 1 notebook.
+    Causal loop diagrams: 1 of 3 passed, 2 tried
+    >>> print(overview("", root=folder).text)
+    No learner is named, so nothing is recorded yet. Set STP_LEARNER=your-name before starting JupyterLab (or run progress.track("your-name") in a notebook) and every exercise check is recorded on this machine only.
+    """
+    from stp_helpers import catalogue
+    from stp_helpers.display import HTML
+
+    name = learner if learner is not None else os.environ.get("STP_LEARNER", "").strip()
+    if not name:
+        text = ("No learner is named, so nothing is recorded yet. Set STP_LEARNER=your-name before "
+                "starting JupyterLab (or run progress.track(\"your-name\") in a notebook) and every "
+                "exercise check is recorded on this machine only.")
+        return HTML(html=f"<p>{html.escape(text)}</p>", text=text)
+    summary = ProgressStore(name, root=root).summary()
+    rows = []
+    for item in catalogue.entries():
+        found = summary[summary["notebook"].isin([item.path, Path(item.path).name])]
+        total = _exercise_count(item)
+        if not total:
+            continue
+        passed = min(total, found.loc[found["passed"], "exercise"].nunique())
+        tried = min(total, found["exercise"].nunique())
+        rows.append((item, total, passed, tried))
+    active = [r for r in rows if r[3]]
+    passed_all = sum(r[2] for r in rows)
+    tried_more = sum(r[3] - r[2] for r in rows)
+    head = (f"Progress of {name}: {passed_all} exercise{'s' * (passed_all != 1)} passed, "
+            f"{tried_more} more tried, in {len(active)} notebook{'s' * (len(active) != 1)}.")
+    lines = [head] + [f"{item.title}: {passed} of {total} passed, {tried} tried"
+                      for item, total, passed, tried in active]
+    body = "".join(
+        f"<tr><td>{html.escape(item.title)}</td><td>{total}</td><td>{tried}</td><td>{passed}</td>"
+        f"<td><progress max='{total}' value='{passed}'></progress></td></tr>"
+        for item, total, passed, tried in rows)
+    table = ("<table class='stp-progress'><thead><tr><th>Notebook</th><th>Exercises</th><th>Tried</th>"
+             f"<th>Passed</th><th></th></tr></thead><tbody>{body}</tbody></table>")
+    return HTML(html=f"<p>{html.escape(head)}</p>{table}", text="\n".join(lines))

@@ -27,7 +27,7 @@ from stp_helpers.atomic import write_atomic
 from stp_helpers import paths
 from stp_helpers.errors import CaseExistsError, StpError
 
-__all__ = ["ImageError", "MAX_IMAGE_BYTES", "IMAGE_NAMES", "image_kind", "save_rich_picture"]
+__all__ = ["ImageError", "MAX_IMAGE_BYTES", "IMAGE_NAMES", "image_kind", "too_large", "save_rich_picture"]
 
 #: Largest rich picture image accepted (bytes): 5 MB.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -48,6 +48,18 @@ def _looks_like_svg(data: bytes) -> bool:
     head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
     head = re.sub(rb"^(<\?xml[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", b"", head, flags=re.S)
     return head[:4].lower() == b"<svg"
+
+
+def too_large(name: str, size: int) -> ImageError:
+    """Return the error for an image of ``size`` bytes, over :data:`MAX_IMAGE_BYTES`.
+
+    Examples
+    --------
+    >>> print(too_large("map.png", 12_000_000))
+    map.png is 12.0 MB, more than the 5.2 MB limit. Export it smaller (e.g. 1600 pixels wide, or as SVG) and upload it again.
+    """
+    return ImageError(f"{name} is {size / 1e6:.1f} MB, more than the {MAX_IMAGE_BYTES / 1e6:.1f} MB limit.",
+                      "Export it smaller (e.g. 1600 pixels wide, or as SVG) and upload it again.")
 
 
 def image_kind(data: bytes, name: str) -> str:
@@ -76,8 +88,7 @@ def image_kind(data: bytes, name: str) -> str:
     if not data:
         raise ImageError(f"{label} is empty.", "Choose the image file again.")
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageError(f"{label} is {len(data) / 1e6:.1f} MB, more than the {MAX_IMAGE_BYTES / 1e6:.1f} MB limit.",
-                         "Export it smaller (e.g. 1600 pixels wide, or as SVG) and upload it again.")
+        raise too_large(label, len(data))
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         kind = "png"
     elif data[:3] == b"\xff\xd8\xff":

@@ -101,9 +101,9 @@ def test_save_refuses_paths(tmp_path: Path) -> None:
 
 
 def test_missing_artefact_is_named(tmp_path: Path) -> None:
-    wilts = case.load("wiltshire-complex-needs")
+    flamingos = case.load("wolverhampton-flamingos")
     with pytest.raises(CaseFileError, match="This case has no logic_model.yaml"):
-        wilts.artefact_path("logic_model.yaml")
+        flamingos.artefact_path("logic_model.yaml")
 
 
 def test_slug_must_match_folder(tmp_path: Path) -> None:

@@ -27,9 +27,11 @@ def test_guidance_for_every_duty_and_apps_resolve() -> None:
 
 def test_evidence_gaps_on_the_wiltshire_case() -> None:
     wilts = case.load("wiltshire-complex-needs")
-    # Duty 12's artefacts: indicators.csv, contribution.yaml, demand.csv, logic_model.yaml; Wiltshire has none.
-    assert duties.missing_artefacts(wilts, 12) == ["indicators.csv", "contribution.yaml", "demand.csv",
-                                                   "logic_model.yaml"]
+    flamingos = case.load("wolverhampton-flamingos")
+    # Duty 12's artefacts: indicators.csv, contribution.yaml, demand.csv, logic_model.yaml; Wolverhampton has none.
+    assert duties.missing_artefacts(flamingos, 12) == ["indicators.csv", "contribution.yaml", "demand.csv",
+                                                       "logic_model.yaml"]
+    assert duties.missing_artefacts(wilts, 12) == []
     assert duties.missing_artefacts(wilts, 7) == []
     assert repr(check.missing_artefacts(["drivers.csv"], wilts, 8)).startswith("Not yet.")
     assert repr(check.missing_artefacts(..., wilts, 8)).startswith("Your turn")

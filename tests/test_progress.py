@@ -72,6 +72,53 @@ def test_tracking_records_checks_in_a_kernel(tmp_path: Path) -> None:
     assert [(a["exercise"], a["passed"]) for a in data["attempts"]] == [("largest_agency", False), ("largest_agency", True)]
 
 
+def test_naming_a_learner_records_checks_and_the_index_shows_them(tmp_path: Path) -> None:
+    """STP_LEARNER alone starts recording (no code in the notebook); the gallery's overview counts it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from stp_helpers import paths, progress
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
+        "from stp_helpers import case\nfrom stp_helpers.checks import scoping as check\n"
+        "wilts = case.load('wiltshire-complex-needs')",
+        "check.largest_agency('Police', wilts)",
+        "check.largest_agency('Housing services', wilts)",
+        "check.contact_share(10.0, wilts)",
+    )]
+    session = str(paths.NOTEBOOKS_DIR / "cases" / "wiltshire.ipynb")
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute(
+        env={"STP_PROGRESS": str(tmp_path), "STP_LEARNER": "eve", "JPY_SESSION_NAME": session})
+    data = json.loads((tmp_path / "eve.json").read_text())
+    assert [(a["notebook"], a["exercise"], a["passed"]) for a in data["attempts"]] == [
+        ("cases/wiltshire.ipynb", "largest_agency", False),
+        ("cases/wiltshire.ipynb", "largest_agency", True),
+        ("cases/wiltshire.ipynb", "contact_share", False),
+    ]
+    text = progress.overview("eve", root=tmp_path).text.splitlines()
+    assert text[0] == "Progress of eve: 1 exercise passed, 1 more tried, in 1 notebook."
+    total = sum(1 for cell in nbformat.read(session, as_version=4).cells
+                if any(t.startswith("check:") for t in cell.metadata.get("tags", [])))
+    assert text[1:] == [f"Wiltshire: complex needs across agencies: 1 of {total} passed, 2 tried"]
+
+
+def test_an_unusable_learner_name_warns_and_the_notebook_runs(tmp_path: Path) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import warnings\nwith warnings.catch_warnings(record=True) as seen:\n"
+                                          "    warnings.simplefilter('always')\n"
+                                          "    from stp_helpers.checks import scoping\n"
+                                          "print([str(w.message) for w in seen])")]
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute(
+        env={"STP_PROGRESS": str(tmp_path), "STP_LEARNER": "../etc"})
+    out = nb.cells[0].outputs[0]["text"]
+    assert "Progress is not recorded" in out and "not a usable learner name" in out
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_portfolio_evidence_and_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
     mine = case.load(case.new_case("my-wilts", template="wiltshire-complex-needs"))
@@ -108,7 +155,7 @@ def test_portfolio_command_refuses_overwrite(tmp_path: Path, monkeypatch: pytest
 @pytest.mark.browser
 def test_portfolio_opens_offline_and_shows_every_ksb(tmp_path: Path, browser: object) -> None:
     store = ProgressStore("gus", root=tmp_path)
-    store.record("cases/wiltshire.ipynb", "contact_share", Feedback(True))
+    store.record("methods/vsm.ipynb", "pathologies", Feedback(True))  # evidences K1, K2, S1, S3, S4, S6, B3
     target = write_portfolio(store, tmp_path / "portfolio.html", cases=())
     import http.server
     import threading
@@ -125,7 +172,9 @@ def test_portfolio_opens_offline_and_shows_every_ksb(tmp_path: Path, browser: ob
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/{target.name}")
         cells = page.eval_on_selector_all("td[id]", "els => els.map(e => e.id)")
         assert cells == list(KSB_IDS)
-        assert "No evidence yet" in page.inner_text("body")
+        body = page.inner_text("body")
+        assert "No evidence yet" in body and "pathologies" in body
+        assert "pathologies" in page.inner_text("tr:has(td#S3)") and "No evidence yet" in page.inner_text("tr:has(td#S2)")
         assert external == [] and failed == []
         context.close()
         server.shutdown()

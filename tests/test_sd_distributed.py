@@ -9,11 +9,13 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
+from sd_models import SCALED_OUTPUT, growth_mdl, loaded
 
 from stp_helpers.errors import CaseExistsError, ModelError
 from stp_helpers.sd import distributed as dist
-from stp_helpers.sd import load_model, monte_carlo, parquet, sensitivity, triangular, uniform
+from stp_helpers.sd import monte_carlo, parquet, sensitivity, triangular, uniform
 from stp_helpers.sd.parquet import (
     monte_carlo_to_parquet,
     parquet_bands,
@@ -21,30 +23,15 @@ from stp_helpers.sd.parquet import (
     read_parquet_info,
 )
 
-import pyarrow.parquet as pq  # noqa: E402
-
-GROWTH = """{UTF-8}
-Population = INTEG(growth, 100) ~ person [0,?] ~ The population. |
-growth = growth rate * Population ~ person/Year ~ Inflow. |
-growth rate = 0.1 ~ 1/Year [0,1,0.01] ~ Fractional growth rate. |
-scale = 2 ~ Dmnl [0,10] ~ Multiplies the output. |
-output = scale * Population ~ person ~ Output. |
-FINAL TIME = 10 ~ Year ~ End. |
-INITIAL TIME = 0 ~ Year ~ Start. |
-SAVEPER = TIME STEP ~ Year ~ Save every step. |
-TIME STEP = 1 ~ Year ~ Step. |
-"""
+GROWTH = growth_mdl(*SCALED_OUTPUT)
 DISTS = {"growth rate": uniform(0.05, 0.15), "scale": triangular(1, 2, 3)}
 OUTPUTS = ["output", "Population"]
 
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STP_CACHE", str(tmp_path_factory.mktemp("stp-cache")))
-        folder = tmp_path_factory.mktemp("model")
-        (folder / "growth.mdl").write_text(GROWTH, encoding="utf-8")
-        yield load_model(folder / "growth.mdl")
+    with loaded(tmp_path_factory, GROWTH) as found:
+        yield found
 
 
 @contextlib.contextmanager

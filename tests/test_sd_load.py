@@ -6,19 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
+from sd_models import growth_mdl
 
 from stp_helpers.errors import ModelError
 from stp_helpers.sd import load_model
 
-GROWTH = """{UTF-8}
-Population = INTEG(growth, 100) ~ person [0,?] ~ The population. |
-growth = growth rate * Population ~ person/Year ~ Inflow. |
-growth rate = 0.1 ~ 1/Year [0,1,0.01] ~ Fractional growth rate. |
-FINAL TIME = 10 ~ Year ~ End. |
-INITIAL TIME = 0 ~ Year ~ Start. |
-SAVEPER = TIME STEP ~ Year ~ Save every step. |
-TIME STEP = 1 ~ Year ~ Step. |
-"""
+GROWTH = growth_mdl()
 
 
 @pytest.fixture(autouse=True, scope="module")

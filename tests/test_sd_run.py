@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sd_models import growth_mdl, loaded
 
 from stp_helpers.errors import CaseFileError, ModelError
 from stp_helpers.sd import (
-    load_model,
     load_scenarios,
     parameter_specs,
     parse_scenarios,
@@ -19,28 +19,17 @@ from stp_helpers.sd import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-GROWTH = """{UTF-8}
-Population = INTEG(growth, 100) ~ person [0,?] ~ The population. |
-growth = growth rate * Population ~ person/Year ~ Inflow. |
-growth rate = 0.1 ~ 1/Year [0,1,0.01] ~ Fractional growth rate. |
-divisor = 5 ~ Year ~ Used in a ratio. |
-ratio = Population / (divisor - Time) ~ person/Year ~ Divides by zero at time 5. |
-boom = EXP(Population * Time) ~ Dmnl ~ Overflows. |
-FINAL TIME = 10 ~ Year ~ End. |
-INITIAL TIME = 0 ~ Year ~ Start. |
-SAVEPER = TIME STEP ~ Year ~ Save every step. |
-TIME STEP = 1 ~ Year ~ Step. |
-"""
+GROWTH = growth_mdl(
+    "divisor = 5 ~ Year ~ Used in a ratio. |",
+    "ratio = Population / (divisor - Time) ~ person/Year ~ Divides by zero at time 5. |",
+    "boom = EXP(Population * Time) ~ Dmnl ~ Overflows. |",
+)
 
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STP_CACHE", str(tmp_path_factory.mktemp("stp-cache")))
-        folder = tmp_path_factory.mktemp("model")
-        path = folder / "growth.mdl"
-        path.write_text(GROWTH, encoding="utf-8")
-        yield load_model(path)
+    with loaded(tmp_path_factory, GROWTH) as found:
+        yield found
 
 
 def test_sd_t1_dt_1(model):

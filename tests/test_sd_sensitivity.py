@@ -6,11 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from sd_models import SCALED_OUTPUT, growth_mdl, loaded
 
 from stp_helpers.errors import ModelError
 from stp_helpers.sd import (
     latin_hypercube,
-    load_model,
     monte_carlo,
     normal,
     oat_elasticities,
@@ -19,26 +19,13 @@ from stp_helpers.sd import (
     uniform,
 )
 
-GROWTH = """{UTF-8}
-Population = INTEG(growth, 100) ~ person [0,?] ~ The population. |
-growth = growth rate * Population ~ person/Year ~ Inflow. |
-growth rate = 0.1 ~ 1/Year [0,1,0.01] ~ Fractional growth rate. |
-scale = 2 ~ Dmnl [0,10] ~ Multiplies the output. |
-output = scale * Population ~ person ~ Output. |
-FINAL TIME = 10 ~ Year ~ End. |
-INITIAL TIME = 0 ~ Year ~ Start. |
-SAVEPER = TIME STEP ~ Year ~ Save every step. |
-TIME STEP = 1 ~ Year ~ Step. |
-"""
+GROWTH = growth_mdl(*SCALED_OUTPUT)
 
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STP_CACHE", str(tmp_path_factory.mktemp("stp-cache")))
-        folder = tmp_path_factory.mktemp("model")
-        (folder / "growth.mdl").write_text(GROWTH, encoding="utf-8")
-        yield load_model(folder / "growth.mdl")
+    with loaded(tmp_path_factory, GROWTH) as found:
+        yield found
 
 
 @pytest.mark.parametrize("n, d", [(10, 3), (100, 2), (7, 1)])

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sd_models import growth_mdl
 
 from stp_helpers.errors import StpError
 from stp_helpers.sd import (
@@ -21,15 +22,7 @@ from stp_helpers.sd import (
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "test-models"
-GROWTH = """{UTF-8}
-Population = INTEG(growth, 100) ~ person [0,?] ~ The population. |
-growth = growth rate * Population ~ person/Year ~ Inflow. |
-growth rate = 0.1 ~ 1/Year [0,1,0.01] ~ Fractional growth rate. |
-FINAL TIME = 10 ~ Year ~ End. |
-INITIAL TIME = 0 ~ Year ~ Start. |
-SAVEPER = TIME STEP ~ Year ~ Save every step. |
-TIME STEP = 1 ~ Year ~ Step. |
-"""
+GROWTH = growth_mdl()
 DECAY = """{UTF-8}
 Gap = INTEG(-closing, 100) ~ widget ~ Gap to the goal. |
 closing = Gap / adjustment time ~ widget/Week ~ Outflow. |

@@ -66,11 +66,12 @@ def test_signposts_link_to_tracked_indicators(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
     folder = case.new_case("my-wiltshire", template="wiltshire-complex-needs")
+    # the copy lists indicators.csv already; track one of the futures' signposts
     (folder / "indicators.csv").write_text("indicator,period,value\nrent_arrears_cases,2024-01,10\n")
-    with open(folder / "case.yaml", "a", encoding="utf-8") as handle:
-        handle.write("  - file: indicators.csv\n    description: test\n")
     cf = views.case_futures("my-wiltshire")
     assert views.tracked_indicators(cf) == ["rent arrears cases"]
     table = views.signposts_view(cf)
     assert set(table.loc[table["indicator"] == "Rent arrears cases", "tracked"]) == {"yes"}
-    assert "tracked" not in views.signposts_view(views.case_futures("wiltshire-complex-needs")).columns
+    assert set(table.loc[table["indicator"] != "Rent arrears cases", "tracked"]) == {"no"}
+    # a case that tracks nothing gets no column
+    assert "tracked" not in views.signposts_view(views.case_futures("wolverhampton-flamingos")).columns

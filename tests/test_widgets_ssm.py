@@ -98,6 +98,23 @@ def test_rich_picture_upload(own_case: Path) -> None:
     assert (own_case / "rich_picture.png").read_bytes() == PNG
 
 
+def test_uploads_over_the_limit_never_reach_the_case(own_case: Path) -> None:
+    from stp_helpers.ssm_image import MAX_IMAGE_BYTES
+
+    app = RootDefinitionBuilder.from_case("my-plymouth")
+    assert app.upload.max_bytes == MAX_IMAGE_BYTES
+    # refused in the browser: only the name and size arrive
+    app.upload.receive({"event": "refused", "name": "../../big.png", "size": 40_000_000}, [])
+    assert "big.png is 40.0 MB, more than the 5.2 MB limit" in app.status.value
+    # a forged message carrying too much is refused in the kernel too
+    app.upload.receive({"event": "file", "name": "sly.png", "size": 10}, [PNG + bytes(MAX_IMAGE_BYTES)])
+    assert "sly.png is 5.2 MB, more than the 5.2 MB limit" in app.status.value
+    app.upload.receive("not a message", None)
+    assert not list(own_case.glob("rich_picture*")) and app.record.rich_picture.image is None
+    app.upload.receive({"event": "file", "name": "drawing.png", "size": len(PNG)}, [memoryview(PNG)])
+    assert (own_case / "rich_picture.png").read_bytes() == PNG
+
+
 def test_a_case_without_records_starts_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
     case.new_case("blank")

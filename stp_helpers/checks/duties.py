@@ -4,7 +4,8 @@ Examples
 --------
 >>> from stp_helpers import case
 >>> wilts = case.load("wiltshire-complex-needs")
->>> missing_artefacts(["indicators.csv", "contribution.yaml", "demand.csv", "logic_model.yaml"], wilts, 12)
+>>> flamingos = case.load("wolverhampton-flamingos")
+>>> missing_artefacts(["indicators.csv", "contribution.yaml", "demand.csv", "logic_model.yaml"], flamingos, 12)
 Correct. The case lacks 4 of the duty's 4 evidence artefacts: contribution.yaml, demand.csv, indicators.csv, logic_model.yaml. Which of them would you make first, and with whom?
 >>> missing_artefacts(["drivers.csv"], wilts, 8)
 Not yet. 0 of your files are right. The case already has or does not need drivers.csv; compare with the 'in case' column above.

@@ -10,6 +10,15 @@ CLD formats: :mod:`~stp_helpers.io.cld_csv` (edge lists),
 :mod:`~stp_helpers.io.loopy` (LOOPY), :mod:`~stp_helpers.io.vensim_sketch`
 (the sketch of a Vensim ``.mdl``) and :mod:`~stp_helpers.io.dot` (Graphviz,
 export only).
+
+Writers
+-------
+Every CLD writer (``write_cld_csv``, ``write_kumu``, ``write_graphml``,
+``write_dot``) has the same signature ``(graph, target, *, overwrite=False)``:
+``graph`` is a CLD (a ``GraphError`` names what makes it not one), ``target``
+a path or an open text stream.  A path is written atomically through
+:func:`write_text`, and an existing file is replaced only with
+``overwrite=True`` (otherwise ``CaseExistsError``).
 """
 
 from __future__ import annotations
@@ -26,8 +35,15 @@ from stp_helpers.atomic import write_atomic
 from stp_helpers.errors import CaseExistsError, CaseFileError, Problem
 from stp_helpers.paths import relative
 
-__all__ = ["CldImport", "LabelMapping", "Source", "read_text", "write_text", "source_name",
-           "too_many"]
+__all__ = [
+    "CldImport",
+    "LabelMapping",
+    "Source",
+    "read_text",
+    "source_name",
+    "too_many",
+    "write_text",
+]
 
 #: A path, or an open text stream (``io.StringIO`` in examples and tests).
 Source = str | os.PathLike[str] | IO[str]

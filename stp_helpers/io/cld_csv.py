@@ -33,13 +33,25 @@ from pathlib import Path
 
 import networkx as nx
 
-from stp_helpers.cld import MAX_VARIABLES, POLARITY_FIX, normalise_polarity, parse_delay
-from stp_helpers.cld import validate_cld
+from stp_helpers.cld import (
+    MAX_VARIABLES,
+    POLARITY_FIX,
+    normalise_polarity,
+    parse_delay,
+    validate_cld,
+)
 from stp_helpers.errors import CaseFileError, Problem
-from stp_helpers.io import CldImport, LabelMapping, Source, read_text, source_name, too_many
-from stp_helpers.io import write_text
+from stp_helpers.io import (
+    CldImport,
+    LabelMapping,
+    Source,
+    read_text,
+    source_name,
+    too_many,
+    write_text,
+)
 
-__all__ = ["read_cld_csv", "write_cld_csv", "LINK_COLUMNS", "VARIABLE_COLUMNS"]
+__all__ = ["LINK_COLUMNS", "VARIABLE_COLUMNS", "read_cld_csv", "write_cld_csv"]
 
 LINK_COLUMNS = ("from", "to", "polarity", "delay", "note")
 VARIABLE_COLUMNS = ("id", "label", "description")

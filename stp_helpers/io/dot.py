@@ -77,21 +77,9 @@ def to_dot(graph: nx.DiGraph, *, title: str | None = None) -> str:
 def write_dot(graph: nx.DiGraph, target: Source, *, overwrite: bool = False) -> None:
     """Write the CLD as a ``.dot`` file (see :func:`to_dot`).
 
-    Parameters
-    ----------
-    graph : networkx.DiGraph
-        A CLD.
-    target : path or text stream
-        Where to write.
-    overwrite : bool
-        Replace an existing file (refused by default).
-
-    Raises
-    ------
-    GraphError
-        The graph is not a valid CLD.
-    CaseExistsError
-        The file exists and ``overwrite`` is False.
+    Every CLD writer takes ``(graph, target, *, overwrite=False)``, refuses to replace a file
+    unless ``overwrite`` is True and raises ``GraphError`` for a graph that is not a CLD:
+    see "Writers" in :mod:`stp_helpers.io`.
 
     Examples
     --------

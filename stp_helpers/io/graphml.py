@@ -22,11 +22,23 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.cld import MAX_VARIABLES, POLARITY_FIX, normalise_polarity, parse_delay
-from stp_helpers.cld import validate_cld
+from stp_helpers.cld import (
+    MAX_VARIABLES,
+    POLARITY_FIX,
+    normalise_polarity,
+    parse_delay,
+    validate_cld,
+)
 from stp_helpers.errors import CaseFileError, Problem
-from stp_helpers.io import CldImport, LabelMapping, Source, read_text, source_name, too_many
-from stp_helpers.io import write_text
+from stp_helpers.io import (
+    CldImport,
+    LabelMapping,
+    Source,
+    read_text,
+    source_name,
+    too_many,
+    write_text,
+)
 
 __all__ = ["read_graphml", "write_graphml"]
 
@@ -116,21 +128,9 @@ def read_graphml(source: Source, *, max_variables: int = MAX_VARIABLES) -> CldIm
 def write_graphml(graph: nx.DiGraph, target: Source, *, overwrite: bool = False) -> None:
     """Write a CLD as GraphML.
 
-    Parameters
-    ----------
-    graph : networkx.DiGraph
-        A CLD.
-    target : path or text stream
-        Where to write.
-    overwrite : bool
-        Replace an existing file (refused by default).
-
-    Raises
-    ------
-    GraphError
-        The graph is not a valid CLD.
-    CaseExistsError
-        The file exists and ``overwrite`` is False.
+    Every CLD writer takes ``(graph, target, *, overwrite=False)``, refuses to replace a file
+    unless ``overwrite`` is True and raises ``GraphError`` for a graph that is not a CLD:
+    see "Writers" in :mod:`stp_helpers.io`.
 
     Examples
     --------

@@ -25,13 +25,25 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.cld import MAX_VARIABLES, POLARITY_FIX, normalise_polarity, parse_delay
-from stp_helpers.cld import validate_cld
+from stp_helpers.cld import (
+    MAX_VARIABLES,
+    POLARITY_FIX,
+    normalise_polarity,
+    parse_delay,
+    validate_cld,
+)
 from stp_helpers.errors import CaseFileError, Problem
-from stp_helpers.io import CldImport, LabelMapping, Source, read_text, source_name, too_many
-from stp_helpers.io import write_text
+from stp_helpers.io import (
+    CldImport,
+    LabelMapping,
+    Source,
+    read_text,
+    source_name,
+    too_many,
+    write_text,
+)
 
-__all__ = ["read_kumu", "write_kumu", "to_kumu"]
+__all__ = ["read_kumu", "to_kumu", "write_kumu"]
 
 _POLARITY_KEYS = ("polarity", "type", "connection type", "sign")
 _FIX = 'A Kumu blueprint is {"elements": [{"label": ...}], "connections": [{"from": ..., "to": ...}]}.'
@@ -189,21 +201,9 @@ def to_kumu(graph: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:
 def write_kumu(graph: nx.DiGraph, target: Source, *, overwrite: bool = False) -> None:
     """Write a CLD as Kumu JSON (see :func:`to_kumu`).
 
-    Parameters
-    ----------
-    graph : networkx.DiGraph
-        A CLD.
-    target : path or text stream
-        Where to write.
-    overwrite : bool
-        Replace an existing file (refused by default).
-
-    Raises
-    ------
-    GraphError
-        The graph is not a valid CLD.
-    CaseExistsError
-        The file exists and ``overwrite`` is False.
+    Every CLD writer takes ``(graph, target, *, overwrite=False)``, refuses to replace a file
+    unless ``overwrite`` is True and raises ``GraphError`` for a graph that is not a CLD:
+    see "Writers" in :mod:`stp_helpers.io`.
 
     Examples
     --------

@@ -33,7 +33,8 @@ from stp_helpers.errors import StpError
 from stp_helpers.ssm import FIVE_ES, Catwoe, SsmRecord, catwoe_table, default_pqr, make_catwoe, read_ssm, root_definition, save_ssm
 from stp_helpers.ssm_checks import check_catwoe, findings_html, findings_text
 from stp_helpers.ssm_draw import draw_activity_model
-from stp_helpers.ssm_image import save_rich_picture
+from stp_helpers.ssm_image import MAX_IMAGE_BYTES, save_rich_picture, too_large
+from stp_helpers.widgets.upload import LimitedUpload
 
 __all__ = ["RootDefinitionBuilder"]
 
@@ -113,8 +114,8 @@ class RootDefinitionBuilder(widgets.VBox):
         self.side_by_side = widgets.HTML()
         self.drawing = widgets.HTML()
         self.chart = charts.show(check_chart(record.worldviews, subtitle=subtitle))
-        self.upload = widgets.FileUpload(accept=".png,.jpg,.jpeg,.svg", multiple=False,
-                                         description="Rich picture")
+        self.upload = LimitedUpload(accept=".png,.jpg,.jpeg,.svg", max_bytes=MAX_IMAGE_BYTES,
+                                    description="Rich picture")
         self.save_button = widgets.Button(description="Save to case", button_style="primary")
         self.status = widgets.HTML()
         self._load_fields()
@@ -135,7 +136,8 @@ class RootDefinitionBuilder(widgets.VBox):
         self.worldview.observe(self._switch, names="value")
         self.add_button.on_click(lambda _: self.add_worldview(self.new_id.value))
         self.save_button.on_click(lambda _: self.save())
-        self.upload.observe(self._uploaded, names="value")
+        self.upload.on_file(self._received)
+        self.upload.on_refused(self._refused)
 
     @classmethod
     def from_case(cls, slug: str, **kwargs: Any) -> RootDefinitionBuilder:
@@ -222,9 +224,11 @@ class RootDefinitionBuilder(widgets.VBox):
         self.record = self.record.model_copy(update={"rich_picture": picture})
         self.status.value = _ok(f"Saved the rich picture as {path.name}; Save to case records it in ssm.yaml.")
 
-    def _uploaded(self, change: Any = None) -> None:
-        for item in self.upload.value or ():
-            self.attach_picture(bytes(item["content"]), str(item["name"]))
+    def _received(self, name: str, data: bytes) -> None:
+        self.attach_picture(data, name)
+
+    def _refused(self, name: str, size: int) -> None:
+        self.status.value = too_large(name, size).to_html()
 
     # ----- the one update -----
 
