@@ -1,11 +1,26 @@
-"""A class on one laptop: N students open an app and move a control every few seconds.
+"""A class on one laptop: N students open an app and use it every few seconds, at once.
 
-Starts the workbook's Voilà server on 127.0.0.1, opens the Wiltshire app in N
-browser contexts of one headless Chromium (every request that leaves
-127.0.0.1 is aborted), then for D seconds each student moves the scale slider
-one step every few seconds (staggered) and waits for the chart title to
-change.  Prints the update latency (p50, p95, max), errors, and the memory of
-the server and of each kernel.  Bounded in count and time; asserts nothing.
+Starts the workbook's Voilà server on 127.0.0.1 as ``stp serve`` does (a
+kernel cap of N + 5, a fresh class store), then N students, each a browser
+context of one headless Chromium (every request that leaves 127.0.0.1 is
+aborted), open the app at the same time.  For D seconds every student,
+concurrently, acts every few seconds (with a random offset, seed 20261123)
+and waits up to 30 s for the app to answer:
+
+- ``--app lesson`` (default): the class page of ``teaching/class.ipynb``; a
+  student picks a behaviour mode and sends it to the class pulse (a write to
+  the teacher's SQLite store), and waits for "Sent: <mode>";
+- ``--app scale``: the Wiltshire case thread; a student moves the scale
+  slider one step and waits for the chart's title to change.
+
+A student whose app never opened counts as an error and does not act.  Prints the moves, the
+updates answered, their latency (p50, p95, max), the errors by kind, and the
+memory of the server and of each kernel.  Bounded in count and time; asserts
+nothing.
+
+Every student's browser runs on this same machine, so the figures include
+thirty pages drawing their charts on the server's cores: a class using its
+own devices leaves the server more room.
 
     python benchmarks/classroom_load.py --students 30 --seconds 300
 """
@@ -13,8 +28,11 @@ the server and of each kernel.  Bounded in count and time; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import collections
 import os
 import platform
+import random
 import socket
 import statistics
 import subprocess
@@ -27,6 +45,11 @@ from stp_helpers import catalogue
 from stp_helpers.cli import voila_command, voila_env
 
 TITLE = ".vega-embed .role-title-text"
+SLIDER = ".widget-slider .noUi-handle"
+RADIO = ".widget-radio-box input[type=radio]"
+APPS = {"lesson": "teaching/class.ipynb", "scale": "cases/wiltshire.ipynb"}
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+SEED = 20261123
 
 
 def rss_mb(pid: int) -> float:
@@ -48,10 +71,107 @@ def kernels(server_pid: int) -> list[int]:
                 cmd = (proc / "cmdline").read_bytes()
             except OSError:
                 continue
-            ppid = next(int(l.split()[1]) for l in status.splitlines() if l.startswith("PPid:"))
+            ppid = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:"))
             if ppid == server_pid and b"ipykernel" in cmd:
                 found.append(int(proc.name))
     return found
+
+
+class Tally:
+    """What the class saw: open times, moves, answered latencies, errors by kind."""
+
+    def __init__(self) -> None:
+        self.opened: list[float] = []
+        self.moves = 0
+        self.latencies: list[float] = []
+        self.errors: collections.Counter[str] = collections.Counter()
+        self.first_error: dict[str, str] = {}
+
+    def error(self, kind: str, detail: object) -> None:
+        self.errors[kind] += 1
+        self.first_error.setdefault(kind, str(detail).splitlines()[0][:160])
+
+
+async def student(browser: object, url: str, index: int, start: float, args: argparse.Namespace,
+                  tally: Tally, rng: random.Random) -> None:
+    context = await browser.new_context()  # type: ignore[attr-defined]
+    page = await context.new_page()
+
+    async def route(r: object) -> None:
+        if r.request.url.startswith(LOCAL):  # type: ignore[attr-defined]
+            await r.continue_()  # type: ignore[attr-defined]
+        else:
+            tally.error("external request", r.request.url)  # type: ignore[attr-defined]
+            await r.abort()  # type: ignore[attr-defined]
+
+    await page.route("**/*", route)
+    page.on("pageerror", lambda e: tally.error("page error", e))
+    try:
+        await page.goto(url, wait_until="commit", timeout=120_000)
+        for ready in ((SLIDER, TITLE) if args.app == "scale" else (RADIO, TITLE)):
+            await page.wait_for_selector(ready, timeout=300_000)
+        tally.opened.append(time.perf_counter() - start)
+    except Exception as err:  # noqa: BLE001 - a benchmark counts failures
+        tally.error("open", err)
+        await context.close()
+        return
+    deadline = time.monotonic() + args.seconds
+    await asyncio.sleep(rng.uniform(0, args.every))
+    step = 0
+    while time.monotonic() < deadline:
+        step += 1
+        tally.moves += 1
+        t0 = time.perf_counter()
+        try:
+            if args.app == "scale":
+                await move_slider(page, step)
+            else:
+                await send_answer(page, step)
+            tally.latencies.append(time.perf_counter() - t0)
+        except Exception as err:  # noqa: BLE001
+            tally.error("update not answered in 30 s", err)
+        await asyncio.sleep(max(0.0, args.every - (time.perf_counter() - t0)) + rng.uniform(-0.5, 0.5))
+    await context.close()
+
+
+async def move_slider(page: object, step: int) -> None:
+    """Move the scale slider one step and wait for the chart's title to change."""
+    before = await page.eval_on_selector_all(TITLE, "els => els.map(e => e.textContent).join('|')")  # type: ignore[attr-defined]
+    await page.locator(SLIDER).first.focus()  # type: ignore[attr-defined]
+    await page.keyboard.press("ArrowRight" if (step // 5) % 2 == 0 else "ArrowLeft")  # type: ignore[attr-defined]
+    await page.wait_for_function(  # type: ignore[attr-defined]
+        "([sel, old]) => Array.from(document.querySelectorAll(sel)).map(e => e.textContent).join('|') !== old",
+        arg=[TITLE, before], timeout=30_000)
+
+
+async def send_answer(page: object, step: int) -> None:
+    """Pick the next behaviour mode, send it, and wait for the app to confirm it."""
+    radios = page.locator(RADIO)  # type: ignore[attr-defined]
+    choice = step % await radios.count()
+    await radios.nth(choice).check()
+    label = await radios.nth(choice).evaluate("e => (e.closest('label') || e.parentElement).textContent.trim()")
+    await page.get_by_role("button", name="Send my answer").click()  # type: ignore[attr-defined]
+    await page.wait_for_function(  # type: ignore[attr-defined]
+        "label => Array.from(document.querySelectorAll('.widget-html-content'))"
+        ".some(e => e.textContent.startsWith('Sent: ' + label + '.'))", arg=label, timeout=30_000)
+
+
+async def run_class(url: str, args: argparse.Namespace) -> tuple[Tally, float]:
+    from playwright.async_api import async_playwright
+
+    tally = Tally()
+    rng = random.Random(SEED)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=os.environ.get("STP_CHROMIUM", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--disable-renderer-backgrounding", "--disable-background-timer-throttling"])
+        start = time.perf_counter()
+        await asyncio.gather(*(student(browser, url, i, start, args, tally, random.Random(rng.random()))
+                               for i in range(args.students)))
+        elapsed = time.perf_counter() - start
+        await browser.close()
+    return tally, elapsed
 
 
 def main() -> None:
@@ -59,13 +179,17 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--every", type=float, default=5.0, help="seconds between one student's moves")
+    parser.add_argument("--app", choices=sorted(APPS), default="lesson")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
+    import tempfile
+
+    env = voila_env()
+    env["STP_CLASSROOM_DB"] = str(Path(tempfile.mkdtemp(prefix="stp-class-")) / "class.sqlite")
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(voila_command(port, max_kernels=args.students + 5), env=voila_env(),
+    server = subprocess.Popen(voila_command(port, max_kernels=args.students + 5), env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
@@ -74,70 +198,49 @@ def main() -> None:
             break
         except OSError:
             time.sleep(0.3)
-    url = catalogue.entry("cases/wiltshire.ipynb").voila_url(base)
-    latencies: list[float] = []
-    errors: list[str] = []
-    opened = 0
+    url = catalogue.entry(APPS[args.app]).voila_url(base)
+    peak_kernels: list[float] = []
+    peak_server = 0.0
+
+    async def sample_memory() -> None:
+        nonlocal peak_server
+        while True:
+            rss = [rss_mb(pid) for pid in kernels(server.pid)]
+            if sum(rss) >= sum(peak_kernels):
+                peak_kernels[:] = rss
+            peak_server = max(peak_server, rss_mb(server.pid))
+            await asyncio.sleep(5)
+
+    async def measured() -> tuple[Tally, float]:
+        sampler = asyncio.create_task(sample_memory())
+        try:
+            return await run_class(url, args)
+        finally:
+            sampler.cancel()
+
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=os.environ.get("STP_CHROMIUM", "/usr/bin/chromium"),
-                                         args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                               "--disable-background-networking"])
-            pages = []
-            start_open = time.perf_counter()
-            for _ in range(args.students):
-                context = browser.new_context()
-                page = context.new_page()
-                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-                    ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else r.abort())
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.goto(url, wait_until="commit")
-                pages.append(page)
-            for page in pages:
-                try:
-                    page.wait_for_selector(".widget-slider .noUi-handle", timeout=300_000)
-                    page.wait_for_selector(TITLE, timeout=300_000)
-                    opened += 1
-                except Exception as err:  # noqa: BLE001 - a benchmark counts failures
-                    errors.append(f"open: {err}")
-            open_time = time.perf_counter() - start_open
-            deadline = time.monotonic() + args.seconds
-            turn = 0
-            while time.monotonic() < deadline:
-                page = pages[turn % len(pages)]
-                turn += 1
-                try:
-                    before = page.eval_on_selector_all(TITLE, "els => els.map(e => e.textContent).join('|')")
-                    handle = page.locator(".widget-slider .noUi-handle").first
-                    handle.focus()
-                    key = "ArrowRight" if (turn // len(pages)) % 2 == 0 else "ArrowLeft"
-                    t0 = time.perf_counter()
-                    page.keyboard.press(key)
-                    page.wait_for_function(
-                        "([sel, old]) => Array.from(document.querySelectorAll(sel)).map(e => e.textContent).join('|') !== old",
-                        arg=[TITLE, before], timeout=60_000)
-                    latencies.append(time.perf_counter() - t0)
-                except Exception as err:  # noqa: BLE001
-                    errors.append(f"update: {err}")
-                time.sleep(max(0.0, args.every / len(pages)))
-            kernel_rss = [rss_mb(pid) for pid in kernels(server.pid)]
-            server_rss = rss_mb(server.pid)
-            browser.close()
+        tally, elapsed = asyncio.run(measured())
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"students: {args.students} (opened {opened}) in {open_time:.1f} s; {args.seconds:.0f} s of moves, "
-          f"one move per student every {args.every:g} s")
-    if latencies:
-        ordered = sorted(latencies)
+    print(f"app: {args.app} ({APPS[args.app]})")
+    opened = sorted(tally.opened)
+    if opened:
+        print(f"students: {args.students}, opened {len(opened)} at once; each app drawn after "
+              f"{statistics.median(opened):.1f} s (median), the last after {opened[-1]:.1f} s")
+    print(f"moves: {tally.moves} in {args.seconds:.0f} s (one per student every {args.every:g} s); "
+          f"answered: {len(tally.latencies)}; run took {elapsed:.0f} s")
+    if tally.latencies:
+        ordered = sorted(tally.latencies)
         p95 = ordered[int(0.95 * (len(ordered) - 1))]
-        print(f"updates answered: {len(latencies)}; latency p50 {statistics.median(ordered):.2f} s, "
-              f"p95 {p95:.2f} s, max {ordered[-1]:.2f} s")
-    print(f"errors: {len(errors)}" + (f" (first: {errors[0][:200]})" if errors else ""))
-    if kernel_rss:
-        print(f"memory: server {server_rss:.0f} MB; {len(kernel_rss)} kernels, each {min(kernel_rss):.0f}-"
-              f"{max(kernel_rss):.0f} MB, all {sum(kernel_rss) / 1024:.2f} GB")
+        print(f"update latency: p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s, max {ordered[-1]:.2f} s")
+    print(f"errors: {sum(tally.errors.values())}")
+    for kind, count in sorted(tally.errors.items()):
+        print(f"  {kind}: {count} (first: {tally.first_error[kind]})")
+    if peak_kernels:
+        print(f"memory at the peak: server {peak_server:.0f} MB; {len(peak_kernels)} kernels, each "
+              f"{min(peak_kernels):.0f}-{max(peak_kernels):.0f} MB, all {sum(peak_kernels) / 1024:.2f} GB")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,17 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 from dataclasses import dataclass
+from importlib.metadata import version
 
 import ipywidgets as widgets
 import pandas as pd
 
-from stp_helpers import charts, paths, sd
+from stp_helpers import charts, paths
+from stp_helpers.atomic import write_atomic
 from stp_helpers.classroom import ClassStore
 from stp_helpers.display import Markdown
 from stp_helpers.widgets.classroom import PulseBoard, PulseQuestion, Reveal, StageControl
@@ -45,7 +50,30 @@ class LessonData:
 
 
 def behaviour_lesson_data() -> LessonData:
-    """Run the population model; cut where it first reaches 15% of its final size."""
+    """Run the population model; cut where it first reaches 15% of its final size.
+
+    The run is kept in the cache, keyed by the model's content and the PySD
+    version, so the thirty kernels of a class read it from disk instead of
+    each importing PySD and running the model (less memory per kernel).
+    """
+    key = hashlib.sha256(MODEL.read_bytes() + version("pysd").encode()).hexdigest()[:16]
+    cached = paths.cache_dir("lessons") / f"behaviour-{key}.json"
+    try:
+        stored = json.loads(cached.read_text(encoding="utf-8"))
+        run = pd.read_csv(io.StringIO(stored.pop("run")))
+        return LessonData(run=run, **stored)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    data = _run_behaviour_lesson()
+    record = {"run": data.run.to_csv(index=False), "cut_year": data.cut_year, "final_year": data.final_year,
+              "mode": data.mode, "units": data.units}
+    write_atomic(cached, json.dumps(record))
+    return data
+
+
+def _run_behaviour_lesson() -> LessonData:
+    from stp_helpers import sd
+
     model = sd.load_model(MODEL)
     stock = model.stocks[0]
     series = model.run()[stock]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
 import threading
 from pathlib import Path
 
@@ -121,3 +123,19 @@ def test_teacher_and_two_students(voila_server: str, browser: object) -> None:
     finally:
         for context in contexts:
             context.close()
+
+
+def test_lesson_run_is_cached_so_class_kernels_skip_pysd(tmp_path: Path) -> None:
+    """The first kernel runs the model; the others read the run from the cache without importing PySD."""
+    import subprocess
+    import sys
+
+    code = ("import sys, json\nfrom stp_helpers import lessons\nd = lessons.behaviour_lesson_data()\n"
+            "print(json.dumps([d.cut_year, d.final_year, d.mode, d.units, len(d.run), float(d.run['value'].sum()),"
+            " 'pysd' in sys.modules]))")
+    env = {**os.environ, "STP_CACHE": str(tmp_path)}
+    first, second = (json.loads(subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                                               capture_output=True, text=True).stdout) for _ in range(2))
+    assert first[-1] is True and second[-1] is False  # only the first imported PySD
+    assert first[:-1] == second[:-1] and first[2] == "S-shaped"
+    assert len(list((tmp_path / "lessons").glob("behaviour-*.json"))) == 1
