@@ -319,16 +319,40 @@ _RANGE = re.compile(r"\b([KSB])(\d{1,2})\s*[–-]\s*\1?(\d{1,2})\b")
 _KSB = re.compile(r"\b[KSB]\d{1,2}\b")
 
 
+#: KSBs of every notebook, copied from the notebooks by :func:`write_ksb_index` for installs without them.
+KSB_INDEX = paths.PACKAGE_DIR / "data" / "notebook_ksbs.json"
+
+
 def ksbs(item: Entry) -> tuple[str, ...]:
     """Return the KSBs a notebook states in its ``Standard:`` line, in standard order.
 
     Ranges such as ``K1–K5`` are expanded.  The notebook is the one place the
     KSBs of a notebook are written, so the gallery and the coverage matrix
-    read them from there.
+    read them from there; where the notebooks are not installed (a
+    practitioner's own repository with only the package), from the copy in
+    :data:`KSB_INDEX`.
     """
+    path = notebook_path(item)
+    if not path.exists():
+        try:
+            return tuple(json.loads(KSB_INDEX.read_text(encoding="utf-8")).get(item.path, ()))
+        except (OSError, ValueError):
+            return ()
+    return _stated_ksbs(path)
+
+
+def write_ksb_index() -> Path:
+    """Copy every catalogue notebook's KSBs into :data:`KSB_INDEX`; return its path."""
+    from stp_helpers.atomic import write_atomic
+
+    index = {item.path: list(_stated_ksbs(notebook_path(item))) for item in CATALOGUE}
+    return write_atomic(KSB_INDEX, json.dumps(index, indent=1, sort_keys=True) + "\n")
+
+
+def _stated_ksbs(path: Path) -> tuple[str, ...]:
     from stp_helpers.standard import KSB_IDS
 
-    nb = json.loads(notebook_path(item).read_text(encoding="utf-8"))
+    nb = json.loads(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for cell in nb["cells"]:
         if cell["cell_type"] != "markdown":

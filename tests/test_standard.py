@@ -58,3 +58,14 @@ def test_every_ksb_is_evidenced_by_a_notebook() -> None:
     matrix = catalogue.coverage_matrix()
     assert [k for k in KSB_IDS if not matrix[k].any()] == []
     assert all(matrix[f"Duty {d}"].any() for d in range(1, 13))
+
+
+def test_ksb_index_matches_the_notebooks() -> None:
+    """The copy of each notebook's KSBs shipped in the package (for installs without notebooks) is current.
+
+    After changing a notebook's "Standard:" line, run scripts/refresh_notebooks.py (it rewrites the copy).
+    """
+    import json
+
+    index = json.loads(catalogue.KSB_INDEX.read_text(encoding="utf-8"))
+    assert index == {e.path: list(catalogue.ksbs(e)) for e in catalogue.CATALOGUE}
