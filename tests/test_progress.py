@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import LOCAL
@@ -55,19 +56,25 @@ def test_reflections_are_validated(tmp_path: Path) -> None:
     assert store.reflections().empty
 
 
-def test_tracking_records_checks_in_a_kernel(tmp_path: Path) -> None:
+def _run_in_kernel(cells: tuple[str, ...], env: dict[str, str]) -> Any:
+    """Run code cells in a fresh kernel with ``env``; return the executed notebook."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute(env=env)
+    return nb
+
+
+def test_tracking_records_checks_in_a_kernel(tmp_path: Path) -> None:
+    _run_in_kernel((
         "from stp_helpers import case, progress\nfrom stp_helpers.checks import scoping as check\n"
         "wilts = case.load('wiltshire-complex-needs')\nstore = progress.track('dee', notebook='cases/wiltshire.ipynb')",
         "check.largest_agency(..., wilts)",
         "check.largest_agency('Police', wilts)",
         "check.largest_agency('Housing services', wilts)",
-    )]
-    NotebookClient(nb, kernel_name="python3", timeout=120).execute(env={"STP_PROGRESS": str(tmp_path)})
+    ), {"STP_PROGRESS": str(tmp_path)})
     data = json.loads((tmp_path / "dee.json").read_text())
     assert [(a["exercise"], a["passed"]) for a in data["attempts"]] == [("largest_agency", False), ("largest_agency", True)]
 
@@ -75,21 +82,17 @@ def test_tracking_records_checks_in_a_kernel(tmp_path: Path) -> None:
 def test_naming_a_learner_records_checks_and_the_index_shows_them(tmp_path: Path) -> None:
     """STP_LEARNER alone starts recording (no code in the notebook); the gallery's overview counts it."""
     import nbformat
-    from nbclient import NotebookClient
 
     from stp_helpers import paths, progress
 
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
+    session = str(paths.NOTEBOOKS_DIR / "cases" / "wiltshire.ipynb")
+    _run_in_kernel((
         "from stp_helpers import case\nfrom stp_helpers.checks import scoping as check\n"
         "wilts = case.load('wiltshire-complex-needs')",
         "check.largest_agency('Police', wilts)",
         "check.largest_agency('Housing services', wilts)",
         "check.contact_share(10.0, wilts)",
-    )]
-    session = str(paths.NOTEBOOKS_DIR / "cases" / "wiltshire.ipynb")
-    NotebookClient(nb, kernel_name="python3", timeout=120).execute(
-        env={"STP_PROGRESS": str(tmp_path), "STP_LEARNER": "eve", "JPY_SESSION_NAME": session})
+    ), {"STP_PROGRESS": str(tmp_path), "STP_LEARNER": "eve", "JPY_SESSION_NAME": session})
     data = json.loads((tmp_path / "eve.json").read_text())
     assert [(a["notebook"], a["exercise"], a["passed"]) for a in data["attempts"]] == [
         ("cases/wiltshire.ipynb", "largest_agency", False),
@@ -104,16 +107,10 @@ def test_naming_a_learner_records_checks_and_the_index_shows_them(tmp_path: Path
 
 
 def test_an_unusable_learner_name_warns_and_the_notebook_runs(tmp_path: Path) -> None:
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import warnings\nwith warnings.catch_warnings(record=True) as seen:\n"
-                                          "    warnings.simplefilter('always')\n"
-                                          "    from stp_helpers.checks import scoping\n"
-                                          "print([str(w.message) for w in seen])")]
-    NotebookClient(nb, kernel_name="python3", timeout=120).execute(
-        env={"STP_PROGRESS": str(tmp_path), "STP_LEARNER": "../etc"})
+    nb = _run_in_kernel(("import warnings\nwith warnings.catch_warnings(record=True) as seen:\n"
+                         "    warnings.simplefilter('always')\n"
+                         "    from stp_helpers.checks import scoping\n"
+                         "print([str(w.message) for w in seen])",), {"STP_PROGRESS": str(tmp_path), "STP_LEARNER": "../etc"})
     out = nb.cells[0].outputs[0]["text"]
     assert "Progress is not recorded" in out and "not a usable learner name" in out
     assert list(tmp_path.iterdir()) == []
