@@ -1,23 +1,37 @@
 """Time from opening a Voilà app in headless Chromium to its first chart drawn.
 
-Starts the workbook's Voilà server on 127.0.0.1, opens the app once right
-after the server starts ("cold": first kernel, cold caches) and then several
-more times ("warm"), and reads the resident memory (RSS) of the app's kernel
-once its chart is drawn.  Prints the figures and the machine; asserts nothing.
+Starts the workbook's Voilà server on 127.0.0.1 exactly as ``stp serve`` does
+(``voila_command``; with ``--preheat``, as ``stp serve --preheat <notebook>``:
+one kernel kept ready, the notebook already run in it), opens the app once
+right after the server starts ("cold": first kernel, cold caches) and then
+``--runs`` more times ("warm"), each in a fresh browser profile (nothing in the
+browser's cache) unless ``--same-browser`` reuses one (a learner who opened an
+app before).  With ``--preheat`` each visit waits until the pool's next kernel
+has run the notebook (its kernel idle for 2 s), so every visit gets a ready one.
 
-    python benchmarks/voila_first_chart.py [notebook] [--runs N]
+Two times per visit: ``page``, from the browser's navigation start to the
+first ``.vega-embed svg`` in the page (what a learner sees, read inside the
+page), and ``wall``, the same seen from Playwright (adds starting the tab and
+polling).  Also the page's milestones (HTML received, DOMContentLoaded, kernel
+websocket opened), the bytes received over the websocket, and the resident
+memory (RSS) of the app's kernel once its chart is drawn.  Requests are not
+intercepted (interception slows every request); any request that leaves
+127.0.0.1 is counted and printed.  Prints the figures and the machine; asserts
+nothing.
+
+    python benchmarks/voila_first_chart.py [notebook] [--runs N] [--preheat] [--same-browser]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,6 +40,25 @@ from stp_helpers import catalogue
 from stp_helpers.cli import voila_command, voila_env
 
 CHART = ".vega-embed svg, .vega-embed canvas"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+#: Runs in the page before any of its scripts: notes when the kernel's websocket
+#: opens and when the first chart's SVG appears (ms since navigation start).
+MARKS = """
+window.__stp = {};
+const mark = (k) => { if (!(k in window.__stp)) window.__stp[k] = performance.now(); };
+const Socket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const ws = new Socket(...args);
+  if (String(args[0]).includes('/channels')) ws.addEventListener('open', () => mark('websocket'));
+  return ws;
+};
+window.WebSocket.prototype = Socket.prototype;
+Object.assign(window.WebSocket, Socket);
+new MutationObserver(() => {
+  if (document.querySelector('.vega-embed svg, .vega-embed canvas')) mark('chart');
+}).observe(document, {subtree: true, childList: true});
+"""
 
 
 def free_port() -> int:
@@ -34,9 +67,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def kernel_rss_mb(server_pid: int) -> float:
-    """Largest RSS (MB) among the server's ipykernel children."""
-    best = 0.0
+def _kernels(server_pid: int) -> list[Path]:
+    found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -47,26 +79,75 @@ def kernel_rss_mb(server_pid: int) -> float:
             continue
         ppid = int(next(l.split()[1] for l in status.splitlines() if l.startswith("PPid:")))
         if ppid == server_pid and "ipykernel" in cmdline:
-            rss = next((l for l in status.splitlines() if l.startswith("VmRSS:")), "VmRSS: 0 kB")
-            best = max(best, int(rss.split()[1]) / 1024)
+            found.append(proc)
+    return found
+
+
+def kernel_rss_mb(server_pid: int) -> float:
+    """Largest RSS (MB) among the server's ipykernel children."""
+    best = 0.0
+    for proc in _kernels(server_pid):
+        try:
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        rss = next((l for l in status.splitlines() if l.startswith("VmRSS:")), "VmRSS: 0 kB")
+        best = max(best, int(rss.split()[1]) / 1024)
     return best
+
+
+def _kernels_cpu(server_pid: int) -> tuple[int, ...]:
+    ticks = []
+    for proc in _kernels(server_pid):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks.append(int(fields[11]) + int(fields[12]))
+    return tuple(sorted(ticks))
+
+
+def wait_for_ready_pool(server_pid: int, log: Path, filled: int, timeout: float = 180) -> float:
+    """Wait until the pool has handed out ``filled`` kernels and every kernel has been idle for 2 s.
+
+    Voilà logs "filled" when the pool's kernel has started, before it has run
+    the notebook; the kernels' CPU time standing still says the run is over.
+    """
+    start = time.monotonic()
+    while log.read_text(errors="replace").count("is filled with") < filled:
+        if time.monotonic() - start > timeout:
+            raise RuntimeError(f"the kernel pool did not fill within {timeout:.0f} s:\n{log.read_text()}")
+        time.sleep(0.2)
+    last, still = None, 0
+    while still < 8 and time.monotonic() - start < timeout:
+        cpu = _kernels_cpu(server_pid)
+        still = still + 1 if cpu == last else 0
+        last = cpu
+        time.sleep(0.25)
+    return time.monotonic() - start
+
+
+def _spread(values: list[float], unit: str = "s", digits: int = 2) -> str:
+    return (f"median {statistics.median(values):.{digits}f} {unit} "
+            f"(min {min(values):.{digits}f}, max {max(values):.{digits}f}, n={len(values)})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("notebook", nargs="?", default="cases/wiltshire.ipynb")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--preheat", action="store_true", help="serve with Voilà's preheated kernel pool")
+    parser.add_argument("--preheat", action="store_true",
+                        help="serve as 'stp serve --preheat NOTEBOOK' does: one kernel kept ready, already run")
+    parser.add_argument("--same-browser", action="store_true",
+                        help="reuse one browser profile (its cache) for every visit")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    command = voila_command(port)
-    if args.preheat:
-        pools = json.dumps({"default": {"pool_size": 0}, args.notebook: {"pool_size": 1}})
-        command += ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={pools}"]
-    server = subprocess.Popen(command, env=voila_env(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    command = voila_command(port, preheat=[args.notebook] if args.preheat else [])
+    log = Path(tempfile.mkdtemp()) / "voila.log"
+    with open(log, "w") as handle:
+        server = subprocess.Popen(command, env=voila_env(), stdout=handle, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -75,35 +156,57 @@ def main() -> None:
         except OSError:
             time.sleep(0.3)
     if args.preheat:
-        time.sleep(20)  # let the pool execute the notebook before the first visit
+        wait_for_ready_pool(server.pid, log, filled=1)
     url = catalogue.entry(args.notebook).voila_url(base)
-    times, rss = [], []
+    visits: list[dict[str, float]] = []
+    external: list[str] = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=os.environ.get("STP_CHROMIUM", "/usr/bin/chromium"),
                                          args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            for _ in range(args.runs + 1):
-                context = browser.new_context()
+            context = None
+            for run in range(args.runs + 1):
+                if context is None or not args.same_browser:
+                    context = browser.new_context()
+                    context.add_init_script(MARKS)
                 page = context.new_page()
-                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:")) else r.abort())
+                page.on("request", lambda r: external.append(r.url) if not r.url.startswith(LOCAL) else None)
+                received: list[int] = []
+                page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(len(p))))
                 start = time.perf_counter()
                 page.goto(url, wait_until="commit")
                 page.wait_for_selector(CHART, timeout=120_000)
-                times.append(time.perf_counter() - start)
-                rss.append(kernel_rss_mb(server.pid))
-                context.close()
-                time.sleep(10.0 if args.preheat else 1.0)  # preheat: let the pool refill
+                wall = time.perf_counter() - start
+                marks = page.evaluate("""() => {
+                    const n = performance.getEntriesByType('navigation')[0];
+                    return {html: n.responseEnd, dom: n.domContentLoadedEventEnd, ...window.__stp};
+                }""")
+                visits.append({"wall": wall, "page": marks["chart"] / 1000, "html": marks["html"] / 1000,
+                               "dom": marks["dom"] / 1000, "websocket": marks.get("websocket", 0) / 1000,
+                               "ws_mb": sum(received) / 1e6, "rss": kernel_rss_mb(server.pid)})
+                page.close()
+                if not args.same_browser:
+                    context.close()
+                if args.preheat:
+                    wait_for_ready_pool(server.pid, log, filled=run + 2)
+                else:
+                    time.sleep(1.0)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=15)
-    cold, warm = times[0], times[1:]
+    cold, warm = visits[0], visits[1:]
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"app: {args.notebook}{' (preheated kernel pool)' if args.preheat else ''}")
-    print(f"first chart, cold (first open after server start): {cold:.2f} s")
-    print(f"first chart, warm (median of {len(warm)}): {statistics.median(warm):.2f} s "
-          f"(min {min(warm):.2f}, max {max(warm):.2f})")
-    print(f"kernel RSS after first chart: median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB")
+    print(f"app: {args.notebook}{' (preheated kernel pool, as stp serve --preheat)' if args.preheat else ''}, "
+          f"{'one browser profile' if args.same_browser else 'fresh browser profile per visit'}")
+    print(f"first chart, cold (first open after server start): page {cold['page']:.2f} s, wall {cold['wall']:.2f} s")
+    print(f"first chart, warm, page (navigation start to first svg): {_spread([v['page'] for v in warm])}")
+    print(f"first chart, warm, wall (Playwright): {_spread([v['wall'] for v in warm])}")
+    for key, label in (("html", "HTML received"), ("dom", "DOMContentLoaded"), ("websocket", "kernel websocket open")):
+        print(f"  {label}: {_spread([v[key] for v in warm])}")
+    print(f"websocket data received per visit: {_spread([v['ws_mb'] for v in warm], 'MB', 1)}")
+    print(f"kernel RSS after first chart: {_spread([v['rss'] for v in visits], 'MB', 0)}")
+    print(f"requests that left 127.0.0.1: {len(external)}{' ' + str(sorted(set(external))[:5]) if external else ''}")
 
 
 if __name__ == "__main__":

@@ -20,19 +20,69 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import secrets
 import socket
+import subprocess
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from traitlets import Int
 
+from stp_helpers import chart_js, paths
 from stp_helpers.display import HTML
 from stp_helpers.errors import StpError
 
-__all__ = ["CappedKernelManager", "voila_arguments", "preheat_arguments", "classroom_token", "lan_addresses", "teacher_page"]
+__all__ = ["CappedKernelManager", "voila_arguments", "preheat_arguments", "publish_chart_bundle",
+           "chart_bundle_url", "classroom_token", "lan_addresses", "teacher_page"]
+
+#: Where the workbook's Voilà template keeps its static files (served below
+#: ``<base_url>voila/templates/stp/static/`` by Voilà, standalone or as an extension).
+TEMPLATE_STATIC = paths.PACKAGE_DIR / "share" / "jupyter" / "voila" / "templates" / "stp" / "static"
+
+
+def publish_chart_bundle(folder: Path = TEMPLATE_STATIC) -> Path | None:
+    """Put the chart widget's JavaScript in the template's static folder, once per version.
+
+    The bundle is copied from the workbook's cache (built there by
+    ``vl-convert-python`` in a child process if missing, so the server never
+    loads it).  Its name carries a digest of the library versions, so a
+    browser may cache it for good.  Returns the file, or ``None`` when the
+    folder cannot be written (charts then carry the bundle inline, as before).
+    """
+    cached = paths.cache_dir("js") / chart_js.bundle_name()
+    target = folder / cached.name
+    if target.exists() and target.stat().st_size > 0:
+        return target
+    try:
+        if not cached.exists():
+            subprocess.run([sys.executable, "-c", "from stp_helpers.charts import _bundle_text; _bundle_text()"],
+                           check=True, capture_output=True, timeout=300)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(cached.read_bytes())
+        tmp.replace(target)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return target
+
+
+def chart_bundle_url(bundle: Path, base_url: str = "/") -> str:
+    """The address of a published bundle on a Voilà server at ``base_url``.
+
+    The ``v`` query makes Tornado's static handler send a ten-year
+    ``Cache-Control`` header, so every app after the first loads it from the
+    browser's cache.
+
+    >>> chart_bundle_url(Path("jupyterchart-0123.mjs"), "/user/ann/")
+    '/user/ann/voila/templates/stp/static/jupyterchart-0123.mjs?v=0123'
+    """
+    digest = bundle.stem.rsplit("-", 1)[-1]
+    return f"{base_url.rstrip('/')}/voila/templates/stp/static/{bundle.name}?v={digest}"
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -44,12 +94,21 @@ class CappedKernelManager(AsyncMappingKernelManager):
 
     max_kernels = Int(40, config=True, help="Most kernels running at once; 0 means no cap.")
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        bundle = publish_chart_bundle()
+        base_url = str(getattr(self.parent, "base_url", "/") or "/")
+        #: The chart JavaScript's address, told to every kernel (see ``charts.enable_offline``).
+        self.chart_js_url = chart_bundle_url(bundle, base_url) if bundle else ""
+
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         if self.max_kernels and len(self.list_kernel_ids()) >= self.max_kernels:
             raise web.HTTPError(
                 503, reason="The class is full",
                 log_message=f"{self.max_kernels} apps are already open on this server. "
                             "Close an app you are not using, or ask the teacher to raise --max-kernels.")
+        if self.chart_js_url:
+            kwargs["env"] = {**(kwargs.get("env") or os.environ), chart_js.CHART_JS_ENV: self.chart_js_url}
         return await super().start_kernel(*args, **kwargs)
 
 

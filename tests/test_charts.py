@@ -85,3 +85,17 @@ def test_coverage_counts_catalogue() -> None:
     assert list(table["duty"]) == [f"Duty {d}" for d in range(1, 13)]
     expected = {d: sum(d in e.duties for e in catalogue.CATALOGUE if e.kind != "gallery") for d in range(1, 13)}
     assert dict(zip(range(1, 13), table["notebooks"])) == expected
+
+
+def test_chart_kernels_skip_the_iri_grammar_and_still_validate() -> None:
+    """Importing the charts skips jsonschema's Lark grammar; Altair still rejects an invalid chart."""
+    import subprocess
+    import sys
+
+    code = ("import sys, time\nt = time.perf_counter()\nimport stp_helpers.charts\n"
+            "import altair as alt, pandas as pd\n"
+            "try:\n    alt.Chart(pd.DataFrame({'a': [1]})).mark_bar().encode(x=alt.X('a', bin='yes')).to_dict()\n"
+            "except Exception as err:\n    print(type(err).__name__)\n"
+            "print('lark' in sys.modules, 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["SchemaValidationError", "False", "True"]

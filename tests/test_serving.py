@@ -1,8 +1,11 @@
-"""Serving a class: the kernel cap, the classroom token, loopback by default, the teacher's page."""
+"""Serving a class: the kernel cap, the classroom token, loopback by default, the teacher's page,
+the chart JavaScript served once as a cached file."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -12,9 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import _free_port
+from conftest import CHART, Visit, _free_port, open_app
 
-from stp_helpers import serving
+from stp_helpers import catalogue, chart_js, serving
 from stp_helpers.cli import main, voila_command, voila_env
 from stp_helpers.errors import StpError
 
@@ -118,3 +121,40 @@ def test_preheated_gallery_uses_a_ready_kernel() -> None:
 def test_preheat_names_must_be_notebooks() -> None:
     with pytest.raises(StpError, match="'nope.ipynb' is not a notebook of the workbook"):
         voila_command(8866, preheat=["nope.ipynb"])
+
+
+def test_chart_bundle_is_published_as_a_cacheable_file() -> None:
+    bundle = serving.publish_chart_bundle()
+    assert bundle is not None and bundle.name == chart_js.bundle_name() and bundle.stat().st_size > 100_000
+    url = serving.chart_bundle_url(bundle)
+    assert url == f"/voila/templates/stp/static/{bundle.name}?v={chart_js.bundle_digest()}"
+    with served() as base:
+        fetch(base + "/voila/render/index.ipynb")  # the server is up
+        with urllib.request.urlopen(base + url, timeout=60) as response:
+            body, headers = response.read(), response.headers
+    assert body == bundle.read_bytes()
+    assert "javascript" in headers["Content-Type"]
+    assert "max-age=" in headers.get("Cache-Control", "") and int(headers["Cache-Control"].split("=")[1]) >= 86400
+
+
+def test_kernels_of_the_server_send_a_tiny_loader() -> None:
+    code = ("from stp_helpers import charts; import altair as alt; charts.enable_offline(); "
+            "print(len(alt.JupyterChart._esm)); print(alt.JupyterChart._esm)")
+    env = {**os.environ, chart_js.CHART_JS_ENV: "/voila/templates/stp/static/jupyterchart-x.mjs?v=x"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    size, loader = out.split("\n", 1)
+    assert int(size) < 300 and 'import(new URL("/voila/templates/stp/static/jupyterchart-x.mjs?v=x"' in loader
+    assert "http" not in loader
+
+
+@pytest.mark.browser
+def test_an_app_fetches_the_chart_bundle_once(voila_server: str, visit: Visit) -> None:
+    bundles: list[str] = []
+    visit.page.on("request", lambda r: bundles.append(r.url) if "/jupyterchart-" in r.url else None)
+    received: list[int] = []
+    visit.page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(len(p))))
+    open_app(visit, voila_server, catalogue.entry("cases/wiltshire.ipynb"))
+    assert visit.page.locator(CHART).count() >= 2
+    assert bundles == [voila_server + serving.chart_bundle_url(serving.publish_chart_bundle())]
+    assert sum(received) < 2_000_000, "chart widgets carry the loader, not the 0.9 MB bundle each"
+    assert visit.failed == [] and visit.external == [] and visit.console_errors == []

@@ -2,8 +2,9 @@
 
 Charts are Altair.  They render **with no network**: the JavaScript comes
 from the installed ``vl-convert-python`` package (bundled once per machine
-into the workbook's cache) and is shipped to the browser inside the widget,
-never fetched from a CDN.  Colours are Okabe–Ito (colour-blind safe);
+into the workbook's cache) and reaches the browser from the workbook's own
+server (a cached static file under ``stp serve``, inside the widget elsewhere),
+never from a CDN.  Colours are Okabe–Ito (colour-blind safe);
 reinforcing loops are vermillion and balancing loops blue, always with their
 label.  Titles state the finding; axes carry units.
 
@@ -24,13 +25,20 @@ Chart: Housing had the most contacts
 
 from __future__ import annotations
 
-import hashlib
+import json
+import os
+import sys
 from typing import Any
 
-import altair as alt
-import pandas as pd
+# jsonschema builds a Lark grammar at import for its "iri" format checks (about 1 s and 26 MB per
+# kernel); the Vega-Lite schema that Altair validates against uses no "iri" format, so kernels
+# that draw charts skip that module.  A process that imported it already keeps it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from stp_helpers import paths
+import altair as alt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from stp_helpers import chart_js, paths  # noqa: E402
 
 __all__ = [
     "OKABE_ITO",
@@ -87,30 +95,53 @@ def _stp_theme() -> alt.theme.ThemeConfig:
 
 
 def _bundle_path() -> Any:
-    from importlib.metadata import version
+    return paths.cache_dir("js") / chart_js.bundle_name()
 
-    key = f"altair-{version('altair')}-vlc-{version('vl-convert-python')}-anywidget-{version('anywidget')}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return paths.cache_dir("js") / f"jupyterchart-{digest}.mjs"
+
+def _bundle_text() -> str:
+    """The chart widget's full offline JavaScript (~0.9 MB), built once per machine."""
+    cached = _bundle_path()
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    alt.JupyterChart.enable_offline()
+    text = str(alt.JupyterChart._esm)
+    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(cached)
+    return text
+
+
+def _loader(url: str) -> str:
+    """A tiny ES module that imports the served bundle once per page and re-exports it.
+
+    anywidget evaluates ``_esm`` from a ``blob:`` address, so the bundle's
+    address is made absolute against the page's own address.
+
+    >>> print(_loader("/voila/templates/stp/static/jupyterchart-0.mjs?v=0"))
+    const mod = await import(new URL("/voila/templates/stp/static/jupyterchart-0.mjs?v=0", document.baseURI).href);
+    export default mod.default;
+    <BLANKLINE>
+    """
+    return (f"const mod = await import(new URL({json.dumps(url)}, document.baseURI).href);\n"
+            "export default mod.default;\n")
 
 
 def enable_offline() -> None:
     """Make every :class:`altair.JupyterChart` load its JavaScript offline.
 
-    The bundle is built once by ``vl-convert-python`` and kept in the cache,
-    so later kernels start about a second faster.  Safe to call many times.
+    In a kernel of the workbook's Voilà server (``stp serve``), which serves
+    the bundle as a static file and names it in ``STP_CHART_JS``, each chart
+    widget carries only a two-line module that imports that file: the browser
+    downloads it once, caches it, and evaluates it once per page.  Everywhere
+    else (JupyterLab, nbconvert) the whole bundle travels inside the widget.
+    The bundle is built once by ``vl-convert-python`` and kept in the cache.
+    Safe to call many times.
     """
     if getattr(alt.JupyterChart, "_is_offline", False):
         return
-    cached = _bundle_path()
-    if cached.exists():
-        alt.JupyterChart._esm = cached.read_text(encoding="utf-8")
-        alt.JupyterChart._is_offline = True
-        return
-    alt.JupyterChart.enable_offline()
-    tmp = cached.with_suffix(".tmp")
-    tmp.write_text(alt.JupyterChart._esm, encoding="utf-8")
-    tmp.replace(cached)
+    served = os.environ.get(chart_js.CHART_JS_ENV, "").strip()
+    alt.JupyterChart._esm = _loader(served) if served else _bundle_text()
+    alt.JupyterChart._is_offline = True
 
 
 def chart_title(chart: alt.TopLevelMixin) -> str:
