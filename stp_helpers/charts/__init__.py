@@ -35,10 +35,10 @@ from typing import Any
 # that draw charts skip that module.  A process that imported it already keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-import altair as alt  # noqa: E402
-import pandas as pd  # noqa: E402
+import altair as alt
+import pandas as pd
 
-from stp_helpers import chart_js, paths  # noqa: E402
+from stp_helpers import chart_js, paths
 
 __all__ = [
     "OKABE_ITO",
@@ -246,6 +246,6 @@ def bar_chart(
 
 
 # Builders of the stock-and-flow notebook, re-exported for ``charts.run_chart`` etc.
-from stp_helpers.charts.sd import BASELINE_GREY, MAX_ROWS, bands_chart, number, run_chart, run_finding  # noqa: E402
+from stp_helpers.charts.sd import BASELINE_GREY, MAX_ROWS, bands_chart, number, run_chart, run_finding
 
 __all__ += ["BASELINE_GREY", "MAX_ROWS", "bands_chart", "number", "run_chart", "run_finding"]
