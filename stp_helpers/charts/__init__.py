@@ -112,18 +112,23 @@ def _bundle_text() -> str:
 
 
 def _loader(url: str) -> str:
-    """A tiny ES module that imports the served bundle once per page and re-exports it.
+    """A tiny ES module that starts importing the served bundle and draws with it when it arrives.
 
-    anywidget evaluates ``_esm`` from a ``blob:`` address, so the bundle's
-    address is made absolute against the page's own address.
+    anywidget gives a widget two seconds to load its module; on a slow
+    classroom network or a busy laptop the 0.9 MB bundle can take longer,
+    and a chart whose module timed out is never drawn.  So this module
+    returns at once and only ``render`` waits for the bundle.  The browser
+    fetches and evaluates the bundle once per page, whatever the number of
+    charts.  anywidget evaluates ``_esm`` from a ``blob:`` address, so the
+    bundle's address is made absolute against the page's own address.
 
     >>> print(_loader("/voila/templates/stp/static/jupyterchart-0.mjs?v=0"))
-    const mod = await import(new URL("/voila/templates/stp/static/jupyterchart-0.mjs?v=0", document.baseURI).href);
-    export default mod.default;
+    const bundle = import(new URL("/voila/templates/stp/static/jupyterchart-0.mjs?v=0", document.baseURI).href);
+    export default { async render(view) { return (await bundle).default.render(view); } };
     <BLANKLINE>
     """
-    return (f"const mod = await import(new URL({json.dumps(url)}, document.baseURI).href);\n"
-            "export default mod.default;\n")
+    return (f"const bundle = import(new URL({json.dumps(url)}, document.baseURI).href);\n"
+            "export default { async render(view) { return (await bundle).default.render(view); } };\n")
 
 
 def enable_offline() -> None:
