@@ -13,7 +13,9 @@ and waits up to 30 s for the app to answer:
 - ``--app scale``: the Wiltshire case thread; a student moves the scale
   slider one step and waits for the chart's title to change.
 
-A student whose app never opened counts as an error and does not act.  Prints the moves, the
+A student whose app never opened counts as an error and does not act.
+With ``--pool N`` the server keeps N kernels of the app ready, already run
+(``stp serve --preheat <app>:N``), and the class arrives once they are.  Prints the moves, the
 updates answered, their latency (p50, p95, max), the errors by kind, and the
 memory of the server and of each kernel.  Bounded in count and time; asserts
 nothing.
@@ -75,6 +77,31 @@ def kernels(server_pid: int) -> list[int]:
             if ppid == server_pid and b"ipykernel" in cmd:
                 found.append(int(proc.name))
     return found
+
+
+def _cpu_ticks(server_pid: int) -> tuple[int, ...]:
+    ticks = []
+    for pid in kernels(server_pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks.append(int(fields[11]) + int(fields[12]))
+    return tuple(sorted(ticks))
+
+
+def wait_for_pool(server_pid: int, size: int, timeout: float = 900) -> float:
+    """Wait until ``size`` kernels exist and none has used CPU for 3 s (the notebook has run in each)."""
+    start = time.monotonic()
+    last, still = None, 0
+    while time.monotonic() - start < timeout:
+        ticks = _cpu_ticks(server_pid)
+        still = still + 1 if (len(ticks) >= size and ticks == last) else 0
+        if still >= 6:
+            break
+        last = ticks
+        time.sleep(0.5)
+    return time.monotonic() - start
 
 
 class Tally:
@@ -180,6 +207,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--every", type=float, default=5.0, help="seconds between one student's moves")
     parser.add_argument("--app", choices=sorted(APPS), default="lesson")
+    parser.add_argument("--pool", type=int, default=0, help="kernels kept ready for the app (stp serve --preheat)")
     args = parser.parse_args()
     import tempfile
 
@@ -189,7 +217,8 @@ def main() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(voila_command(port, max_kernels=args.students + 5), env=env,
+    preheat = [f"{APPS[args.app]}:{args.pool}"] if args.pool else []
+    server = subprocess.Popen(voila_command(port, max_kernels=args.students + args.pool + 5, preheat=preheat), env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
@@ -199,6 +228,7 @@ def main() -> None:
         except OSError:
             time.sleep(0.3)
     url = catalogue.entry(APPS[args.app]).voila_url(base)
+    pool_ready = wait_for_pool(server.pid, args.pool) if args.pool else 0.0
     peak_kernels: list[float] = []
     peak_server = 0.0
 
@@ -224,7 +254,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"app: {args.app} ({APPS[args.app]})")
+    print(f"app: {args.app} ({APPS[args.app]})"
+          + (f"; a pool of {args.pool} preheated kernels, ready {pool_ready:.0f} s after the server started"
+             if args.pool else "; no preheated kernels"))
     opened = sorted(tally.opened)
     if opened:
         print(f"students: {args.students}, opened {len(opened)} at once; each app drawn after "

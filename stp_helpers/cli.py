@@ -171,9 +171,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="with --classroom: the address to listen on (default all)")
     serve.add_argument("--max-kernels", type=int, default=40, help="most apps open at once (default 40)")
     serve.add_argument("--cull-idle", type=int, default=900, help="seconds before an idle app's kernel stops")
-    serve.add_argument("--preheat", action="append", default=None, metavar="NOTEBOOK",
-                       help="keep a kernel ready, already run, for this notebook (repeatable; "
-                            "default: the gallery). Each costs about 170 MB.")
+    serve.add_argument("--preheat", action="append", default=None, metavar="NOTEBOOK[:N]",
+                       help="keep N kernels (default 1) ready, already run, for this notebook (repeatable; "
+                            "default: the gallery), e.g. teaching/class.ipynb:30 before a class opens it. "
+                            "Each kernel costs about 170-290 MB.")
     serve.set_defaults(func=_serve)
     lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
     lab.add_argument("--port", type=int, default=8888)

@@ -124,26 +124,39 @@ def voila_arguments(max_kernels: int = 40, cull_idle_seconds: int = 900) -> list
     ]
 
 
-def preheat_arguments(notebooks: Sequence[str]) -> list[str]:
-    """Voilà options that keep one run kernel ready for each of ``notebooks``.
+#: Most ready kernels one notebook's pool may keep (each holds its memory while the server runs).
+MAX_POOL = 60
 
-    Opening a preheated app skips starting a kernel and running the notebook:
-    the first chart of the Wiltshire app took 3.6 s instead of 7.5 s here.
+
+def preheat_arguments(notebooks: Sequence[str]) -> list[str]:
+    """Voilà options that keep run kernels ready for each of ``notebooks``.
+
+    Opening a preheated app skips starting a kernel and running the notebook.
+    Each name may end in ``:N`` for a pool of N ready kernels (default 1),
+    e.g. ``teaching/class.ipynb:30`` before a class of thirty opens the same
+    page at once; each kernel costs its memory (about 170 MB for the class
+    page) for as long as the server runs.
 
     >>> preheat_arguments(["index.ipynb"])[1]
     '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}, "index.ipynb": {"pool_size": 1}}'
+    >>> preheat_arguments(["teaching/class.ipynb:30"])[1]
+    '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}, "teaching/class.ipynb": {"pool_size": 30}}'
     """
     if not notebooks:
         return []
     from stp_helpers import catalogue
 
     known = {e.path for e in catalogue.CATALOGUE}
-    unknown = [n for n in notebooks if n not in known]
-    if unknown:
-        raise StpError(f"{unknown[0]!r} is not a notebook of the workbook.",
-                       fix="Name it as the gallery does, e.g. 'cases/wiltshire.ipynb'.")
     pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
-    pools.update({name: {"pool_size": 1} for name in notebooks})
+    for item in notebooks:
+        name, _, size = item.partition(":")
+        if name not in known:
+            raise StpError(f"{name!r} is not a notebook of the workbook.",
+                           fix="Name it as the gallery does, e.g. 'cases/wiltshire.ipynb'.")
+        if size and not (size.isdigit() and 1 <= int(size) <= MAX_POOL):
+            raise StpError(f"{item!r} asks for a pool of {size!r} kernels.",
+                           fix=f"Give a whole number from 1 to {MAX_POOL}, e.g. '{name}:30'.")
+        pools[name] = {"pool_size": int(size) if size else 1}
     return ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
 
 

@@ -121,6 +121,14 @@ def test_preheated_gallery_uses_a_ready_kernel() -> None:
 def test_preheat_names_must_be_notebooks() -> None:
     with pytest.raises(StpError, match="'nope.ipynb' is not a notebook of the workbook"):
         voila_command(8866, preheat=["nope.ipynb"])
+    for bad in ("teaching/class.ipynb:0", "teaching/class.ipynb:61", "teaching/class.ipynb:x", "teaching/class.ipynb:"):
+        if bad.endswith(":"):
+            assert '"teaching/class.ipynb": {"pool_size": 1}' in " ".join(voila_command(8866, preheat=[bad]))
+            continue
+        with pytest.raises(StpError, match="Give a whole number from 1 to 60"):
+            voila_command(8866, preheat=[bad])
+    pools = " ".join(voila_command(8866, preheat=["index.ipynb", "teaching/class.ipynb:30"]))
+    assert '"index.ipynb": {"pool_size": 1}, "teaching/class.ipynb": {"pool_size": 30}' in pools
 
 
 def test_chart_bundle_is_published_as_a_cacheable_file() -> None:
