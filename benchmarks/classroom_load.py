@@ -35,13 +35,14 @@ import collections
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from voila_procs import free_port, kernels, rss_mb, wait_until_idle
 
 from stp_helpers import catalogue
 from stp_helpers.cli import voila_command, voila_env
@@ -54,53 +55,10 @@ LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 SEED = 20261123
 
 
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def kernels(server_pid: int) -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                status = (proc / "status").read_text()
-                cmd = (proc / "cmdline").read_bytes()
-            except OSError:
-                continue
-            ppid = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:"))
-            if ppid == server_pid and b"ipykernel" in cmd:
-                found.append(int(proc.name))
-    return found
-
-
-def _cpu_ticks(server_pid: int) -> tuple[int, ...]:
-    ticks = []
-    for pid in kernels(server_pid):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks.append(int(fields[11]) + int(fields[12]))
-    return tuple(sorted(ticks))
-
-
 def wait_for_pool(server_pid: int, size: int, timeout: float = 900) -> float:
     """Wait until ``size`` kernels exist and none has used CPU for 3 s (the notebook has run in each)."""
     start = time.monotonic()
-    last, still = None, 0
-    while time.monotonic() - start < timeout:
-        ticks = _cpu_ticks(server_pid)
-        still = still + 1 if (len(ticks) >= size and ticks == last) else 0
-        if still >= 6:
-            break
-        last = ticks
-        time.sleep(0.5)
+    wait_until_idle(server_pid, at_least=size, quiet=3.0, deadline=start + timeout, poll=0.5)
     return time.monotonic() - start
 
 
@@ -214,9 +172,7 @@ def main() -> None:
     env = voila_env()
     env["STP_CLASSROOM_DB"] = str(Path(tempfile.mkdtemp(prefix="stp-class-")) / "class.sqlite")
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     preheat = [f"{APPS[args.app]}:{args.pool}"] if args.pool else []
     server = subprocess.Popen(voila_command(port, max_kernels=args.students + args.pool + 5, preheat=preheat), env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from voila_procs import free_port, kernels, rss_mb, wait_until_idle
 
 from stp_helpers import catalogue
 from stp_helpers.cli import voila_command, voila_env
@@ -61,50 +62,9 @@ new MutationObserver(() => {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _kernels(server_pid: int) -> list[Path]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            status = (proc / "status").read_text()
-            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        ppid = int(next(l.split()[1] for l in status.splitlines() if l.startswith("PPid:")))
-        if ppid == server_pid and "ipykernel" in cmdline:
-            found.append(proc)
-    return found
-
-
 def kernel_rss_mb(server_pid: int) -> float:
     """Largest RSS (MB) among the server's ipykernel children."""
-    best = 0.0
-    for proc in _kernels(server_pid):
-        try:
-            status = (proc / "status").read_text()
-        except OSError:
-            continue
-        rss = next((l for l in status.splitlines() if l.startswith("VmRSS:")), "VmRSS: 0 kB")
-        best = max(best, int(rss.split()[1]) / 1024)
-    return best
-
-
-def _kernels_cpu(server_pid: int) -> tuple[int, ...]:
-    ticks = []
-    for proc in _kernels(server_pid):
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks.append(int(fields[11]) + int(fields[12]))
-    return tuple(sorted(ticks))
+    return max((rss_mb(pid) for pid in kernels(server_pid)), default=0.0)
 
 
 def wait_for_ready_pool(server_pid: int, log: Path, filled: int, timeout: float = 180) -> float:
@@ -118,12 +78,7 @@ def wait_for_ready_pool(server_pid: int, log: Path, filled: int, timeout: float 
         if time.monotonic() - start > timeout:
             raise RuntimeError(f"the kernel pool did not fill within {timeout:.0f} s:\n{log.read_text()}")
         time.sleep(0.2)
-    last, still = None, 0
-    while still < 8 and time.monotonic() - start < timeout:
-        cpu = _kernels_cpu(server_pid)
-        still = still + 1 if cpu == last else 0
-        last = cpu
-        time.sleep(0.25)
+    wait_until_idle(server_pid, quiet=2.0, deadline=start + timeout)
     return time.monotonic() - start
 
 
