@@ -34,6 +34,7 @@ from tornado import web
 from traitlets import Int
 
 from stp_helpers import chart_js, paths
+from stp_helpers.atomic import write_atomic
 from stp_helpers.display import HTML
 from stp_helpers.errors import StpError
 
@@ -62,10 +63,7 @@ def publish_chart_bundle(folder: Path = TEMPLATE_STATIC) -> Path | None:
         if not cached.exists():
             subprocess.run([sys.executable, "-c", "from stp_helpers.charts import _bundle_text; _bundle_text()"],
                            check=True, capture_output=True, timeout=300)
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(cached.read_bytes())
-        tmp.replace(target)
+        write_atomic(target, cached.read_bytes())
     except (OSError, subprocess.SubprocessError):
         return None
     return target

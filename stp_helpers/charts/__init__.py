@@ -39,6 +39,7 @@ import altair as alt
 import pandas as pd
 
 from stp_helpers import chart_js, paths
+from stp_helpers.atomic import write_atomic
 
 __all__ = [
     "OKABE_ITO",
@@ -105,9 +106,7 @@ def _bundle_text() -> str:
         return cached.read_text(encoding="utf-8")
     alt.JupyterChart.enable_offline()
     text = str(alt.JupyterChart._esm)
-    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(cached)
+    write_atomic(cached, text)
     return text
 
 
