@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Feedback", "is_placeholder", "your_turn"]
+__all__ = ["Feedback", "is_placeholder", "normalise", "your_turn"]
 
 YOUR_TURN = "Your turn: fill in the cell above, then run this one."
 
@@ -84,6 +84,15 @@ def is_placeholder(answer: Any) -> bool:
     (True, False)
     """
     return answer is Ellipsis or answer is None
+
+
+def normalise(text: Any) -> str:
+    """Return ``text`` as checks compare answers: lower case, runs of spaces made one.
+
+    >>> normalise("  Early   Help ")
+    'early help'
+    """
+    return " ".join(str(text).lower().split())
 
 
 def _track_if_named() -> None:

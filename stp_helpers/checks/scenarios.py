@@ -24,13 +24,9 @@ import pandas as pd
 
 from stp_helpers import robustness
 from stp_helpers import scenarios as fut
-from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
 
 __all__ = ["critical_uncertainties", "robust_option", "contradicted_scenario", "tree_scenario"]
-
-
-def _norm(text: Any) -> str:
-    return " ".join(str(text).lower().split())
 
 
 def critical_uncertainties(answer: Any, drivers: Sequence[fut.Driver], prediction: Any = None) -> Feedback:
@@ -39,11 +35,11 @@ def critical_uncertainties(answer: Any, drivers: Sequence[fut.Driver], predictio
         return your_turn()
     if isinstance(answer, str) or not isinstance(answer, Sequence | set | tuple):
         raise TypeError('answer should be two driver names, e.g. ("housing supply", "severe weather")')
-    given = [_norm(a) for a in answer]
+    given = [normalise(a) for a in answer]
     axes = fut.choose_axes(drivers)
-    want = [_norm(a) for a in axes]
+    want = [normalise(a) for a in axes]
     question = "Which pair would give four scenarios that really differ?"
-    names = {_norm(d.driver) for d in drivers}
+    names = {normalise(d.driver) for d in drivers}
     unknown = [a for a, g in zip(answer, given) if g not in names]
     if unknown:
         return Feedback(False, fix=f"{unknown[0]!r} is not one of the drivers; copy a name from the table.",
@@ -56,14 +52,14 @@ def critical_uncertainties(answer: Any, drivers: Sequence[fut.Driver], predictio
         if fixed:
             right.append(f"{', '.join(fixed)} belongs in every scenario instead.")
         if isinstance(prediction, str) and prediction.strip():
-            verdict = "matched" if _norm(prediction) in want else "did not match"
+            verdict = "matched" if normalise(prediction) in want else "did not match"
             right.append(f"Your prediction ({prediction}) {verdict}.")
         return Feedback(True, right=right, question="Are the two truly independent, or does one drive the other?")
-    roles = dict(zip(fut.rank_drivers(drivers)["driver"].map(_norm), fut.rank_drivers(drivers)["role"]))
+    roles = dict(zip(fut.rank_drivers(drivers)["driver"].map(normalise), fut.rank_drivers(drivers)["role"]))
     good = [a for a, g in zip(answer, given) if g in want]
     right = [f"{good[0]} is one of the two axes."] if good else []
     wrong = next(a for a, g in zip(answer, given) if g not in want)
-    if roles[_norm(wrong)] == "predetermined":
+    if roles[normalise(wrong)] == "predetermined":
         fix = f"{wrong} is predetermined (high impact, low uncertainty): it belongs in every scenario, not on an axis."
     else:
         fix = ("Look again at the scores: which other driver has both impact and uncertainty of 4 or more, "
@@ -83,24 +79,24 @@ def robust_option(answer: Any, payoffs: pd.DataFrame | robustness.Payoffs, bette
         better, unit, payoffs = payoffs.better, payoffs.unit, payoffs.table
     regrets = robustness.regret_table(payoffs, better)
     best = robustness.minimax_regret(payoffs, better)
-    options = {_norm(o): o for o in regrets.index}
+    options = {normalise(o): o for o in regrets.index}
     question = f"Which future would make you regret choosing {best} most, and by how much?"
-    if _norm(answer) not in options:
+    if normalise(answer) not in options:
         return Feedback(False, fix=f"{answer!r} is not one of the options: {', '.join(regrets.index)}.",
                         question="Which options are on the table?")
     u = f" {unit}" if unit else ""
-    if _norm(answer) == _norm(best):
+    if normalise(answer) == normalise(best):
         right = [f"{best}'s largest regret is {regrets.loc[best, 'max regret']:,.4g}{u}, the smallest of any option."]
         if isinstance(prediction, str) and prediction.strip():
-            if _norm(prediction) == _norm(best):
+            if normalise(prediction) == normalise(best):
                 right.append(f"Your prediction ({prediction}) matched.")
-            elif _norm(prediction) == _norm(robustness.maximax(payoffs, better)):
+            elif normalise(prediction) == normalise(robustness.maximax(payoffs, better)):
                 right.append(f"Your prediction ({prediction}) did not match: {prediction} has the best best case, "
                              "which is not the same as holding up everywhere.")
             else:
                 right.append(f"Your prediction ({prediction}) did not match.")
         return Feedback(True, right=right, question=question)
-    chosen = options[_norm(answer)]
+    chosen = options[normalise(answer)]
     return Feedback(False, right=[f"{chosen}'s largest regret is {regrets.loc[chosen, 'max regret']:,.4g}{u}."],
                     fix="Compare each option's largest regret (the last column of the regret table) and take the "
                         "smallest; a high payoff in one future is not enough.", question=question)
@@ -118,24 +114,24 @@ def contradicted_scenario(answer: Any, claims: pd.DataFrame, prediction: Any = N
     if not isinstance(claims, pd.DataFrame) or "holds" not in claims.columns:
         raise TypeError("claims should be the table from scenarios.check_claims(model, futures)")
     failed = claims[~claims["holds"].astype(bool)]
-    names = {_norm(s): s for s in claims["scenario"]}
+    names = {normalise(s): s for s in claims["scenario"]}
     question = "What in the model's structure makes the story wrong, and would you change the story or the model?"
-    if _norm(answer) not in names:
+    if normalise(answer) not in names:
         return Feedback(False, fix=f"{answer!r} is not one of the scenarios: {', '.join(dict.fromkeys(claims['scenario']))}.",
                         question=question)
     if failed.empty:
         return Feedback(False, fix="The model supports every claim here; is this the right set of futures?",
                         question=question)
-    hits = failed[failed["scenario"].map(_norm) == _norm(answer)]
+    hits = failed[failed["scenario"].map(normalise) == normalise(answer)]
     if not hits.empty:
         row = hits.iloc[0]
         right = [f"{row['scenario']} claims \"{row['claim']}\", but the run ends {row['model says']}: "
                  f"{row['variable']} {row['in scenario']:,.1f} against {row['as written']:,.1f} as written."]
         if isinstance(prediction, str) and prediction.strip():
-            verdict = "matched" if _norm(prediction) == _norm(answer) else "did not match"
+            verdict = "matched" if normalise(prediction) == normalise(answer) else "did not match"
             right.append(f"Your prediction ({prediction}) {verdict}.")
         return Feedback(True, right=right, question=question)
-    return Feedback(False, right=[f"The model supports every claim {names[_norm(answer)]} makes."],
+    return Feedback(False, right=[f"The model supports every claim {names[normalise(answer)]} makes."],
                     fix="Read the 'holds' column of the claims table: which row says False?", question=question)
 
 
@@ -155,14 +151,14 @@ def tree_scenario(answer: Any, tree: fut.Futures | Sequence[fut.Question], answe
     reached = fut.walk_tree(tree, answers)
     path = ", ".join(answers)
     question = "What early signs would tell you this path is the one unfolding?"
-    if _norm(answer) == _norm(reached):
+    if normalise(answer) == normalise(reached):
         right = [f"{path[0].upper() + path[1:]} leads to {reached} after {len(answers)} questions."]
         if isinstance(prediction, str) and prediction.strip():
-            verdict = "matched" if _norm(prediction) == _norm(reached) else "did not match"
+            verdict = "matched" if normalise(prediction) == normalise(reached) else "did not match"
             right.append(f"Your prediction ({prediction}) {verdict}.")
         return Feedback(True, right=right, question=question)
     leaves = list(fut.tree_paths(tree)["scenario"])
-    if _norm(answer) not in {_norm(x) for x in leaves}:
+    if normalise(answer) not in {normalise(x) for x in leaves}:
         return Feedback(False, fix=f"{answer!r} is not one of the tree's scenarios: {', '.join(leaves)}.",
                         question=question)
     return Feedback(False, fix="Start at the first question and follow one answer at a time; "

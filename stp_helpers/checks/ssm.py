@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
 from stp_helpers.display import Markdown
 from stp_helpers.ssm import Activity, ActivityModel, Catwoe
 from stp_helpers.ssm_checks import check_catwoe, check_transformation
@@ -140,7 +140,7 @@ def plymouth_catwoe(commissioner: Any, person: Any, prediction: Any = None) -> F
                 return Feedback(False, right, f"In the {name}'s CATWOE, {rule}: {found[rule].message}")
         right.append(f"The {name}'s CATWOE is complete and its T is valid.")
     c, p = views["commissioner"], views["person"]
-    if " ".join(c.worldview.lower().split()) == " ".join(p.worldview.lower().split()):
+    if normalise(c.worldview) == normalise(p.worldview):
         return Feedback(False, right, "The two worldviews (W) are the same words. What does a person with "
                         "complex needs believe makes the system worth having, that a commissioner might not?")
     same_t = str(c.transformation).lower() == str(p.transformation).lower()

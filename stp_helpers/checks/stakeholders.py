@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from stp_helpers import csh, stakeholders
-from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
 from stp_helpers.stakeholders import Register
 
 __all__ = ["quadrants", "salience_classes", "broker", "csh_sources", "largest_gap", "witness"]
@@ -53,7 +53,7 @@ def quadrants(answer: Any, register: Register | None) -> Feedback:
     if not isinstance(register, Register):
         raise TypeError("register should be a stakeholder Register.")
     table = stakeholders.grid_table(register).set_index("name")
-    given = {str(k).strip(): " ".join(str(v).lower().split()) for k, v in answer.items()}
+    given = {str(k).strip(): normalise(v) for k, v in answer.items()}
     right = sum(given.get(n) == q for n, q in table["quadrant"].items())
     summary = f"{right} of {len(table)} quadrants right."
     for name in given:
@@ -78,7 +78,7 @@ def salience_classes(answer: Any, attributes: Mapping[str, Iterable[str]]) -> Fe
         return your_turn()
     _need_mapping(answer, '{"Tenants": "dependent"}')
     expected = {k: stakeholders.salience_class(v) for k, v in attributes.items()}
-    given = {str(k).strip(): " ".join(str(v).lower().split()) for k, v in answer.items()}
+    given = {str(k).strip(): normalise(v) for k, v in answer.items()}
     right = sum(given.get(k) == v for k, v in expected.items())
     summary = f"{right} of {len(expected)} classes right."
     for name, klass in expected.items():

@@ -21,13 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 from stp_helpers import options
-from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
 
 __all__ = ["first_option"]
-
-
-def _norm(text: str) -> str:
-    return " ".join(str(text).lower().split())
 
 
 def first_option(answer: Any, appraisal: options.Appraisal, prediction: Any = None) -> Feedback:
@@ -59,23 +55,23 @@ def first_option(answer: Any, appraisal: options.Appraisal, prediction: Any = No
     if not isinstance(answer, str):
         raise TypeError(f"answer should be an option's name (str), not {type(answer).__name__}.")
     ranking = options.rank_options(appraisal)
-    names = [_norm(o) for o in ranking["option"]]
+    names = [normalise(o) for o in ranking["option"]]
     top = ranking.iloc[0]
     question = "Would the people most affected weigh the criteria the same way?"
-    if _norm(answer) == names[0]:
+    if normalise(answer) == names[0]:
         right = [f"{top['option']} ranks first with a weighted score of {top['score']:.2f} of 1"
                  + (f", ahead of {ranking.iloc[1]['option']} ({ranking.iloc[1]['score']:.2f})." if len(ranking) > 1
                     else ".")]
         if isinstance(prediction, str) and not is_placeholder(prediction):
-            if _norm(prediction) == names[0]:
+            if normalise(prediction) == names[0]:
                 right.append("Your prediction matched.")
-            elif _norm(prediction) in names:
-                right.append(f"You predicted {ranking.iloc[names.index(_norm(prediction))]['option']}, which ranks "
-                             f"{int(ranking.iloc[names.index(_norm(prediction))]['rank'])}.")
+            elif normalise(prediction) in names:
+                right.append(f"You predicted {ranking.iloc[names.index(normalise(prediction))]['option']}, which ranks "
+                             f"{int(ranking.iloc[names.index(normalise(prediction))]['rank'])}.")
         return Feedback(True, right, question="Which criterion's weight would have to move for the runner-up to "
                                               "overtake it?")
-    if _norm(answer) in names:
-        row = ranking.iloc[names.index(_norm(answer))]
+    if normalise(answer) in names:
+        row = ranking.iloc[names.index(normalise(answer))]
         return Feedback(False, [f"{row['option']} ranks {int(row['rank'])} of {len(ranking)}, with a weighted score "
                                 f"of {row['score']:.2f}."],
                         "Rank the options by their weighted score: options.rank_options(appraisal) puts the first "
