@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import Visit, open_app
 
@@ -14,8 +16,8 @@ ENTRY = "methods/ssm.ipynb"
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 
 
-def _files(folder: object) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}  # type: ignore[attr-defined]
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def test_rich_picture_uploads_are_checked_and_refused_clearly(voila_server: str, visit: Visit) -> None:
