@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 
 from stp_helpers import cld
-from stp_helpers.archetypes import find_archetypes
+from stp_helpers.cld.archetypes import find_archetypes
 from stp_helpers.io.cld_csv import read_cld_csv
 
 SEED = 20240611

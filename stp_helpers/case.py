@@ -36,9 +36,9 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stp_helpers import paths
-from stp_helpers.atomic import locked, write_atomic
+from stp_helpers.io.atomic import locked, write_atomic
 from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, Problem, StpError
-from stp_helpers.tables import read_csv_rows, read_yaml_model, load_yaml
+from stp_helpers.io.tables import read_csv_rows, read_yaml_model, load_yaml
 
 __all__ = [
     "Source",
@@ -189,24 +189,24 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
     "scenarios.yaml": ArtefactKind("named scenarios and their parameters", "stp_helpers.sd:load_scenarios"),
     "reference.csv": ArtefactKind("observed data for reference modes"),
     "ssm.yaml": ArtefactKind("soft systems records: rich picture, CATWOE, root definitions",
-                             "stp_helpers.ssm:read_ssm"),
+                             "stp_helpers.ssm.records:read_ssm"),
     "rich_picture.png": ArtefactKind("rich picture image"),
     "rich_picture.jpg": ArtefactKind("rich picture image"),
     "rich_picture.svg": ArtefactKind("rich picture image"),
-    "vsm.yaml": ArtefactKind("viable system model description", "stp_helpers.vsm:read_vsm"),
-    "stakeholders.csv": ArtefactKind("stakeholder register", "stp_helpers.stakeholders:read_stakeholders"),
+    "vsm.yaml": ArtefactKind("viable system model description", "stp_helpers.vsm.model:read_vsm"),
+    "stakeholders.csv": ArtefactKind("stakeholder register", "stp_helpers.stakeholders.register:read_stakeholders"),
     "stakeholder_links.csv": ArtefactKind("influence links between stakeholders",
-                                          "stp_helpers.stakeholders:read_stakeholder_links"),
-    "csh.yaml": ArtefactKind("critical systems heuristics answers", "stp_helpers.csh:read_csh"),
-    "engagement.yaml": ArtefactKind("engagement plan and workshops", "stp_helpers.engagement:read_engagement"),
-    "ethics.yaml": ArtefactKind("value conflicts and ethics checklist", "stp_helpers.ethics:read_ethics"),
-    "drivers.csv": ArtefactKind("drivers of change with impact and uncertainty", "stp_helpers.scenarios:read_drivers"),
-    "futures.yaml": ArtefactKind("scenario structures: 2x2, tree, three horizons", "stp_helpers.scenarios:read_futures"),
-    "options.csv": ArtefactKind("intervention options and criteria scores", "stp_helpers.options:read_options"),
-    "logic_model.yaml": ArtefactKind("logic model / theory of change", "stp_helpers.evaluation:read_logic_model"),
-    "indicators.csv": ArtefactKind("indicator time series", "stp_helpers.spc:read_indicators"),
-    "demand.csv": ArtefactKind("classified demand records (failure / value)", "stp_helpers.spc:read_demand"),
-    "contribution.yaml": ArtefactKind("contribution analysis record", "stp_helpers.evaluation:read_contribution"),
+                                          "stp_helpers.stakeholders.register:read_stakeholder_links"),
+    "csh.yaml": ArtefactKind("critical systems heuristics answers", "stp_helpers.stakeholders.csh:read_csh"),
+    "engagement.yaml": ArtefactKind("engagement plan and workshops", "stp_helpers.stakeholders.engagement:read_engagement"),
+    "ethics.yaml": ArtefactKind("value conflicts and ethics checklist", "stp_helpers.stakeholders.ethics:read_ethics"),
+    "drivers.csv": ArtefactKind("drivers of change with impact and uncertainty", "stp_helpers.futures.scenarios:read_drivers"),
+    "futures.yaml": ArtefactKind("scenario structures: 2x2, tree, three horizons", "stp_helpers.futures.scenarios:read_futures"),
+    "options.csv": ArtefactKind("intervention options and criteria scores", "stp_helpers.futures.options:read_options"),
+    "logic_model.yaml": ArtefactKind("logic model / theory of change", "stp_helpers.evaluation.logic_model:read_logic_model"),
+    "indicators.csv": ArtefactKind("indicator time series", "stp_helpers.evaluation.spc:read_indicators"),
+    "demand.csv": ArtefactKind("classified demand records (failure / value)", "stp_helpers.evaluation.spc:read_demand"),
+    "contribution.yaml": ArtefactKind("contribution analysis record", "stp_helpers.evaluation.logic_model:read_contribution"),
 }
 
 

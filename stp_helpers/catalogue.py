@@ -343,7 +343,7 @@ def ksbs(item: Entry) -> tuple[str, ...]:
 
 def write_ksb_index() -> Path:
     """Copy every catalogue notebook's KSBs into :data:`KSB_INDEX`; return its path."""
-    from stp_helpers.atomic import write_atomic
+    from stp_helpers.io.atomic import write_atomic
 
     index = {item.path: list(_stated_ksbs(notebook_path(item))) for item in CATALOGUE}
     return write_atomic(KSB_INDEX, json.dumps(index, indent=1, sort_keys=True) + "\n")

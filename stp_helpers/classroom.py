@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from stp_helpers import paths
-from stp_helpers.atomic import write_atomic
+from stp_helpers.io.atomic import write_atomic
 from stp_helpers.errors import StpError
 
 __all__ = ["ClassStore", "default_store", "student_id", "LESSON_PATTERN"]

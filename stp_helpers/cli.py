@@ -148,8 +148,8 @@ def _check_case(args: argparse.Namespace) -> int:
 
 
 def _portfolio(args: argparse.Namespace) -> int:
-    from stp_helpers.portfolio import write_portfolio
-    from stp_helpers.progress import ProgressStore
+    from stp_helpers.learner.portfolio import write_portfolio
+    from stp_helpers.learner.progress import ProgressStore
 
     learner = args.learner or os.environ.get("STP_LEARNER", "").strip()
     if not learner:

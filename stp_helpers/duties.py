@@ -33,7 +33,7 @@ from stp_helpers.case import Case
 from stp_helpers.display import HTML, Markdown
 from stp_helpers.errors import StpError
 from stp_helpers.standard import load_standard
-from stp_helpers.tables import read_yaml_model
+from stp_helpers.io.tables import read_yaml_model
 
 __all__ = [
     "guidance",
@@ -111,7 +111,7 @@ def methods_for(number: int) -> HTML:
 
 def evidence_status(case: Case, number: int) -> pd.DataFrame:
     """For each artefact that evidences the duty: does the case have it, and which notebook works on it."""
-    from stp_helpers.portfolio import ARTEFACT_NOTEBOOKS
+    from stp_helpers.learner.portfolio import ARTEFACT_NOTEBOOKS
 
     rows = [{"artefact": name, "in case": "yes" if case.has(name) else "not yet",
              "notebook": ARTEFACT_NOTEBOOKS.get(name, "")} for name in guidance(number).artefacts]

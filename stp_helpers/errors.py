@@ -26,6 +26,7 @@ __all__ = [
     "CaseNotFoundError",
     "CaseExistsError",
     "ModelError",
+    "EnsembleUnsupported",
     "GraphError",
     "MAX_REPORTED",
 ]
@@ -147,6 +148,10 @@ class CaseExistsError(StpError):
 
 class ModelError(StpError):
     """A stock-and-flow model that cannot be loaded or run."""
+
+
+class EnsembleUnsupported(ModelError):
+    """A model (or a study) the ensemble engine cannot run over arrays; it runs per run."""
 
 
 class GraphError(StpError):

@@ -24,7 +24,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from stp_helpers import charts, paths
-from stp_helpers.atomic import write_atomic
+from stp_helpers.io.atomic import write_atomic
 from stp_helpers.classroom import ClassStore
 from stp_helpers.display import Markdown
 from stp_helpers.widgets.classroom import PulseBoard, PulseQuestion, Reveal, StageControl

@@ -22,13 +22,15 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from stp_helpers.atomic import write_atomic
+from stp_helpers.io.atomic import write_atomic
 from stp_helpers import case as case_mod
-from stp_helpers import evaluation, options, spc
+from stp_helpers import evaluation
+from stp_helpers.futures import options
+from stp_helpers.evaluation import spc
 from stp_helpers.case import Case
 from stp_helpers.charts import evaluation as ev_charts
 from stp_helpers.errors import CaseExistsError, StpError
-from stp_helpers.logic_draw import draw_logic_model
+from stp_helpers.charts.logic_draw import draw_logic_model
 
 __all__ = ["case_logic_model", "case_indicators", "indicator_definition", "indicator_xmr", "xmr_view",
            "target_view", "target_judgement", "case_demand", "demand_share_xmr", "demand_share_view", "case_appraisal",

@@ -1,15 +1,18 @@
-"""Serving the workbook to a class: kernel cap, idle culling, classroom token, teacher's page.
+"""Serving the workbook to a class: Voilà's options, tokens, the class's address, the teacher's page.
 
 ``stp serve`` binds to 127.0.0.1, strips notebook sources and hides
 tracebacks.  ``stp serve --classroom`` is the explicit opt-in to listen on the
-local network: it requires a token, prints the address for each network
-interface, and writes a page the teacher can project with the address and a
-QR code.  Every app's kernel counts against a cap, and idle kernels are culled.
+local network: it makes a token for the students and one for the teacher,
+prints the address for each network interface, and writes a page the teacher
+can project with the address and a QR code.  Kernels are capped, for the
+server and per client, and come back when their page goes (see
+:mod:`stp_helpers.serving_kernels`); roles and the Host check live in
+:mod:`stp_helpers.serving_app`.
 
 Examples
 --------
->>> args = voila_arguments(max_kernels=40, cull_idle_seconds=900)
->>> "--CappedKernelManager.max_kernels=40" in args
+>>> args = voila_arguments(max_kernels=40, cull_idle_seconds=45)
+>>> "--CappedKernelManager.max_kernels=40" in args and "--VoilaExecutor.iopub_timeout=120" in args
 True
 >>> page = teacher_page("http://192.168.1.20:8866/voila/render/index.ipynb?token=abc")
 >>> "<svg" in page.html and "192.168.1.20" in page.text
@@ -29,16 +32,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from tornado import web
-from traitlets import Int
-
-from stp_helpers import chart_js, paths
-from stp_helpers.atomic import write_atomic
+from stp_helpers import paths
+from stp_helpers.charts import offline as chart_js
+from stp_helpers.io.atomic import write_atomic
 from stp_helpers.display import HTML
 from stp_helpers.errors import StpError
 
-__all__ = ["CappedKernelManager", "voila_arguments", "preheat_arguments", "publish_chart_bundle",
+__all__ = ["voila_arguments", "preheat_arguments", "publish_chart_bundle",
            "chart_bundle_url", "classroom_token", "lan_addresses", "teacher_page"]
 
 #: Where the workbook's Voilà template keeps its static files (served below
@@ -83,42 +83,30 @@ def chart_bundle_url(bundle: Path, base_url: str = "/") -> str:
     return f"{base_url.rstrip('/')}/voila/templates/stp/static/{bundle.name}?v={digest}"
 
 
-class CappedKernelManager(AsyncMappingKernelManager):
-    """A kernel manager that refuses new kernels beyond ``max_kernels``.
+#: Seconds nbclient waits for a cell's output, and for a kernel to start, when 30 kernels start
+#: at once on two cores (nbclient's 4 s default dropped outputs: issue 25).
+IOPUB_TIMEOUT, KERNEL_START_TIMEOUT = 120, 180
 
-    A class of 30 on one laptop must not exhaust its memory: past the cap the
-    page says the class is full instead of slowing every app down.
+
+def voila_arguments(max_kernels: int = 40, cull_idle_seconds: int = 45, max_kernels_per_client: int = 0,
+                    iopub_timeout: int = IOPUB_TIMEOUT, start_timeout: int = KERNEL_START_TIMEOUT) -> list[str]:
+    """Voilà options for the kernel caps, for stopping kernels no page uses, and for a busy machine.
+
+    A kernel with no page connected (closed, reloaded, never opened by a
+    browser) stops after ``cull_idle_seconds`` idle; the culler looks every
+    10 s at most, so such a kernel is gone within a minute by default.
     """
-
-    max_kernels = Int(40, config=True, help="Most kernels running at once; 0 means no cap.")
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        bundle = publish_chart_bundle()
-        base_url = str(getattr(self.parent, "base_url", "/") or "/")
-        #: The chart JavaScript's address, told to every kernel (see ``charts.enable_offline``).
-        self.chart_js_url = chart_bundle_url(bundle, base_url) if bundle else ""
-
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
-        if self.max_kernels and len(self.list_kernel_ids()) >= self.max_kernels:
-            raise web.HTTPError(
-                503, reason="The class is full",
-                log_message=f"{self.max_kernels} apps are already open on this server. "
-                            "Close an app you are not using, or ask the teacher to raise --max-kernels.")
-        if self.chart_js_url:
-            kwargs["env"] = {**(kwargs.get("env") or os.environ), chart_js.CHART_JS_ENV: self.chart_js_url}
-        return await super().start_kernel(*args, **kwargs)
-
-
-def voila_arguments(max_kernels: int = 40, cull_idle_seconds: int = 900) -> list[str]:
-    """Voilà options for the kernel cap and for culling idle kernels."""
     manager = "CappedKernelManager"
     return [
-        f"--VoilaConfiguration.multi_kernel_manager_class=stp_helpers.serving.{manager}",
+        f"--VoilaConfiguration.multi_kernel_manager_class=stp_helpers.serving_kernels.{manager}",
         f"--{manager}.max_kernels={max_kernels}",
+        f"--{manager}.max_kernels_per_client={max_kernels_per_client}",
         f"--{manager}.cull_idle_timeout={cull_idle_seconds}",
-        f"--{manager}.cull_interval={max(10, min(60, cull_idle_seconds // 4))}",
+        f"--{manager}.cull_interval={max(5, min(10, cull_idle_seconds // 3))}",
         f"--{manager}.cull_connected=False",
+        f"--{manager}.kernel_info_timeout={start_timeout}",
+        f"--VoilaExecutor.iopub_timeout={iopub_timeout}",
+        f"--VoilaExecutor.startup_timeout={start_timeout}",
     ]
 
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from stp_helpers import paths
 from stp_helpers.errors import StpError
-from stp_helpers.tables import read_yaml_model
+from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["Duty", "KSB", "Standard", "load_standard", "KSB_IDS"]
 

@@ -1,4 +1,4 @@
-"""Tests for stp_helpers.archetypes: ARC-1 … ARC-10 and ARC-T1 … ARC-T3 (methods.md §2.5).
+"""Tests for stp_helpers.cld.archetypes: ARC-1 … ARC-10 and ARC-T1 … ARC-T3 (methods.md §2.5).
 
 The nine templates are transcribed from methods.md into
 tests/fixtures/cld/archetype_templates.json.  Each archetype has a positive
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from stp_helpers import cld
-from stp_helpers.archetypes import ARCHETYPES, find_archetypes
+from stp_helpers.cld.archetypes import ARCHETYPES, find_archetypes
 from stp_helpers.errors import GraphError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cld"
@@ -156,14 +156,8 @@ def test_arc_t2_backlog_overtime():
 
 
 # ARC-T3: Fixes that Fail in CLD-T1 matches exactly four (B, R) pairs.
-def test_arc_t3_cld_t1_four_pairs():
-    links = [("U", "C", "+", False), ("C", "U", "-", False), ("C", "W", "+", False),
-             ("W", "P", "-", True), ("P", "U", "-", False), ("W", "S", "+", True),
-             ("S", "W", "+", False), ("S", "P", "-", False), ("U", "P", "+", True)]
-    labels = [("U", "unmet need"), ("C", "crisis interventions"), ("W", "staff workload"),
-              ("P", "prevention capacity"), ("S", "staff sickness absence")]
-    graph, _ = cld.build_cld(links, labels)
-    matches = find_archetypes(graph).of("fixes_that_fail")
+def test_arc_t3_cld_t1_four_pairs(cld_t1):
+    matches = find_archetypes(cld_t1).of("fixes_that_fail")
     assert sorted(m.loops for m in matches) == [("B1", "R2"), ("B1", "R3"), ("B2", "R2"),
                                                  ("B2", "R3")]
     shared = {m.loops: (m.roles["problem"], m.roles["fix"]) for m in matches}

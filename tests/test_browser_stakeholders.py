@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import Visit, open_app
 
-from stp_helpers import catalogue, csh
+from stp_helpers import catalogue
+from stp_helpers.stakeholders import csh
 
 pytestmark = pytest.mark.browser
 

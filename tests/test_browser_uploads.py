@@ -8,7 +8,7 @@ import pytest
 from conftest import Visit, open_app
 
 from stp_helpers import catalogue, paths
-from stp_helpers.ssm_image import MAX_IMAGE_BYTES
+from stp_helpers.ssm.rich_picture import MAX_IMAGE_BYTES
 
 pytestmark = pytest.mark.browser
 

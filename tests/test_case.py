@@ -114,7 +114,7 @@ def test_slug_must_match_folder(tmp_path: Path) -> None:
 
 
 def test_huge_file_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from stp_helpers import tables
+    from stp_helpers.io import tables
 
     monkeypatch.setattr(tables, "MAX_FILE_BYTES", 1000)
     path = tmp_path / "agency_contacts.csv"

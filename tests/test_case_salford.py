@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from stp_helpers import case, cld, csh, engagement, evaluation, options, report, spc, ssm, stakeholders, vsm
-from stp_helpers import vsm_diagnosis
+from stp_helpers import case, cld, evaluation, report, ssm, stakeholders, vsm
+from stp_helpers.stakeholders import csh
+from stp_helpers.stakeholders import engagement
+from stp_helpers.futures import options
+from stp_helpers.evaluation import spc
+from stp_helpers.vsm import diagnosis as vsm_diagnosis
 from stp_helpers.io.cld_csv import read_case_cld
 
 SLUG = "salford-spotlight"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from stp_helpers import case, cld, csh, duties, engagement, ssm, stakeholders
+from stp_helpers import case, cld, duties, ssm, stakeholders
+from stp_helpers.stakeholders import csh
+from stp_helpers.stakeholders import engagement
 from stp_helpers.checks import stoke as check
 from stp_helpers.io.cld_csv import read_case_cld
 

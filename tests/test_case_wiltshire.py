@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stp_helpers import case, duties, options, report, spc
+from stp_helpers import case, duties, report
+from stp_helpers.futures import options
+from stp_helpers.evaluation import spc
 from stp_helpers.checks import wiltshire as check
 
 SLUG = "wiltshire-complex-needs"

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from stp_helpers import ssm, ssm_checks
+from stp_helpers import ssm
+from stp_helpers.ssm import quality as ssm_checks
 from stp_helpers.checks import ssm as check
-from stp_helpers.ssm import Activity, ActivityModel, ComparisonRow, Concern, Conflict, RichPicture
+from stp_helpers.ssm.records import Activity, ActivityModel, ComparisonRow, Concern, Conflict, RichPicture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ssm"
 

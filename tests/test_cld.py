@@ -1,7 +1,7 @@
-"""Tests for stp_helpers.cld, cld_structure and cld_compare.
+"""Tests for stp_helpers.cld.model, cld_structure and cld_compare.
 
 Expected values are hand-worked in methods.md §2 (CLD-T1 … CLD-T3) and in
-/work/shared/data/cld/README.md (the LOOPY loop table).
+tests/data/cld/README.md (the LOOPY loop table).
 """
 
 from __future__ import annotations
@@ -10,19 +10,12 @@ import time
 
 import networkx as nx
 import pytest
+from conftest import CLD_T1_LABELS
 
 from stp_helpers import cld
 from stp_helpers.errors import GraphError, StpError
 
-# CLD-T1 (methods.md §2.4): U unmet need, C crisis interventions, W staff
-# workload, P prevention capacity, S staff sickness absence.
-CLD_T1 = [
-    ("U", "C", "+", False), ("C", "U", "-", False), ("C", "W", "+", False),
-    ("W", "P", "-", True), ("P", "U", "-", False), ("W", "S", "+", True),
-    ("S", "W", "+", False), ("S", "P", "-", False), ("U", "P", "+", True),
-]
-LABELS = {"U": "unmet need", "C": "crisis interventions", "W": "staff workload",
-          "P": "prevention capacity", "S": "staff sickness absence"}
+# CLD-T1 (methods.md §2.4) is CLD_T1_LINKS / CLD_T1_LABELS and the cld_t1 fixture in conftest.py.
 # CLD-T1 table: id -> (loop from its smallest id, negatives, polarity, delayed)
 CLD_T1_LOOPS = {
     "B1": (("C", "U"), 1, "B", False),
@@ -31,13 +24,6 @@ CLD_T1_LOOPS = {
     "R2": (("C", "W", "P", "U"), 2, "R", True),
     "R3": (("C", "W", "S", "P", "U"), 2, "R", True),
 }
-
-
-@pytest.fixture()
-def t1() -> nx.DiGraph:
-    graph, warnings = cld.build_cld(CLD_T1, list(LABELS.items()))
-    assert warnings == []
-    return graph
 
 
 # --- polarity labels and building --------------------------------------------
@@ -73,7 +59,7 @@ def test_build_refuses_unknown_variable():
 
 
 def test_build_accepts_links_by_label():
-    graph, _ = cld.build_cld([("unmet need", "C", "+")], list(LABELS.items()))
+    graph, _ = cld.build_cld([("unmet need", "C", "+")], CLD_T1_LABELS)
     assert graph.has_edge("U", "C")
 
 
@@ -108,8 +94,8 @@ def test_ten_thousand_variables_refused():
 
 # --- loops: CLD-T1, CLD-T2, CLD-T3 -------------------------------------------
 
-def test_cld_t1_loops(t1):
-    loops = cld.find_loops(t1)
+def test_cld_t1_loops(cld_t1):
+    loops = cld.find_loops(cld_t1)
     assert not loops.truncated
     assert loops.ids() == ["B1", "B2", "R1", "R2", "R3"]
     for lid, (seq, negatives, polarity, delayed) in CLD_T1_LOOPS.items():
@@ -119,25 +105,25 @@ def test_cld_t1_loops(t1):
         assert loop.length == len(seq)
 
 
-def test_cld_t1_delays_and_sentence(t1):
-    loops = cld.find_loops(t1)
+def test_cld_t1_delays_and_sentence(cld_t1):
+    loops = cld.find_loops(cld_t1)
     assert loops["R2"].delays == (("W", "P"),)
     assert loops["B1"].sentence() == ("B1 (balancing, 2 links, 1 negative link): crisis "
                                       "interventions → unmet need → crisis interventions")
     assert loops.summary() == "5 loops up to length 8: 3 reinforcing, 2 balancing."
 
 
-def test_cld_t2_length_bound_two(t1):
-    assert cld.find_loops(t1, length_bound=2).ids() == ["B1", "B2", "R1"]
+def test_cld_t2_length_bound_two(cld_t1):
+    assert cld.find_loops(cld_t1, length_bound=2).ids() == ["B1", "B2", "R1"]
 
 
-def test_cld_t3_independent_loop_set(t1):
-    assert cld.independent_loop_count(t1) == 9 - 5 + 1
-    assert len(cld.independent_loops(t1)) == 5
+def test_cld_t3_independent_loop_set(cld_t1):
+    assert cld.independent_loop_count(cld_t1) == 9 - 5 + 1
+    assert len(cld.independent_loops(cld_t1)) == 5
 
 
-def test_loop_names_stored_beside_ids(t1):
-    loops = cld.find_loops(t1, names={"B1": "crisis response"})
+def test_loop_names_stored_beside_ids(cld_t1):
+    loops = cld.find_loops(cld_t1, names={"B1": "crisis response"})
     assert loops["B1"].name == "crisis response"
     assert "'crisis response'" in loops["B1"].sentence()
 
@@ -160,9 +146,9 @@ def test_empty_graph_has_no_loops():
 
 
 @pytest.mark.parametrize("bound", [0, -1, 2.5, None, True])
-def test_bad_length_bound(t1, bound):
+def test_bad_length_bound(cld_t1, bound):
     with pytest.raises(GraphError, match="length_bound"):
-        cld.find_loops(t1, length_bound=bound)
+        cld.find_loops(cld_t1, length_bound=bound)
 
 
 def test_complete_graph_counts_match_formula():
@@ -198,20 +184,20 @@ def test_strict_raises_on_truncation():
         cld.find_loops(g, length_bound=12, max_loops=100, strict=True)
 
 
-def test_loop_list_lookup_errors(t1):
+def test_loop_list_lookup_errors(cld_t1):
     with pytest.raises(KeyError, match="R9"):
-        cld.find_loops(t1)["R9"]
+        cld.find_loops(cld_t1)["R9"]
 
 
-def test_loops_to_frame(t1):
-    frame = cld.find_loops(t1).to_frame()
+def test_loops_to_frame(cld_t1):
+    frame = cld.find_loops(cld_t1).to_frame()
     assert frame["polarity"].tolist() == ["B", "B", "R", "R", "R"]
 
 
 # --- structure and leverage ---------------------------------------------------
 
-def test_rank_variables_cld_t1(t1):
-    ranking = cld.rank_variables(t1)
+def test_rank_variables_cld_t1(cld_t1):
+    ranking = cld.rank_variables(cld_t1)
     # By hand from the CLD-T1 table: U is on B1, B2, R2, R3.
     top = ranking.iloc[0]
     assert (top["variable"], top["loops"], top["reinforcing"], top["balancing"]) == ("U", 4, 2, 2)
@@ -220,8 +206,8 @@ def test_rank_variables_cld_t1(t1):
     assert top["sentence"].startswith("unmet need (U) sits on 4 of 5 loops")
 
 
-def test_loop_overlaps_cld_t1(t1):
-    overlaps = cld.loop_overlaps(cld.find_loops(t1))
+def test_loop_overlaps_cld_t1(cld_t1):
+    overlaps = cld.loop_overlaps(cld.find_loops(cld_t1))
     pairs = {(a, b) for a, b in zip(overlaps["loop_a"], overlaps["loop_b"])}
     # B1 and R1 share nothing; R2 and R3 share C, W, P, U.
     assert ("B1", "R1") not in pairs
@@ -230,12 +216,12 @@ def test_loop_overlaps_cld_t1(t1):
                                                                         {"C", "W", "P", "U"})
 
 
-def test_feedback_vertex_set_cld_t1(t1):
-    cut = cld.feedback_vertex_set(t1)
+def test_feedback_vertex_set_cld_t1(cld_t1):
+    cut = cld.feedback_vertex_set(cld_t1)
     # Every loop passes U except R1 (S, W); one of S, W must go too: size 2.
     assert cut.exact and len(cut.variables) == 2
     assert set(cut.variables) == {"U", "W"}
-    rest = t1.subgraph(set(t1) - set(cut.variables))
+    rest = cld_t1.subgraph(set(cld_t1) - set(cut.variables))
     assert nx.is_directed_acyclic_graph(rest)
     assert "2 variables" in cut.sentence()
 
@@ -255,18 +241,18 @@ def test_feedback_vertex_set_of_acyclic_map_is_empty():
 
 # --- compare ------------------------------------------------------------------
 
-def test_compare_identical(t1):
-    result = cld.compare(t1, t1)
+def test_compare_identical(cld_t1):
+    result = cld.compare(cld_t1, cld_t1)
     assert result.same_structure and result.loops_missed == ()
     assert len(result.loops_found) == 5
 
 
-def test_compare_differences(t1):
+def test_compare_differences(cld_t1):
     learner, _ = cld.build_cld([
         ("Unmet need", "Crisis interventions", "+"), ("Crisis interventions", "Unmet need", "+"),
         ("Crisis interventions", "caseload", "+"), ("caseload", "staff sickness absence", "+"),
         ("staff sickness absence", "caseload", "+"), ("caseload", "morale", "-")])
-    result = cld.compare(learner, t1, synonyms={"staff workload": ["caseload"]})
+    result = cld.compare(learner, cld_t1, synonyms={"staff workload": ["caseload"]})
     assert result.matched["caseload"] == "W"
     assert result.extra_variables == ("morale",)
     assert result.missing_variables == ("P",)
@@ -280,6 +266,6 @@ def test_compare_differences(t1):
     assert any("you have +" in s for s in result.sentences())
 
 
-def test_compare_rejects_invalid_graph(t1):
+def test_compare_rejects_invalid_graph(cld_t1):
     with pytest.raises(StpError):
-        cld.compare(nx.Graph(), t1)
+        cld.compare(nx.Graph(), cld_t1)

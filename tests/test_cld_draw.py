@@ -8,26 +8,16 @@ import networkx as nx
 import pytest
 
 from stp_helpers import case, charts, cld
-from stp_helpers.cld_draw import draw_cld, focus, loop_count_chart
+from stp_helpers.charts.cld_draw import draw_cld, focus, loop_count_chart
 from stp_helpers.errors import GraphError
 from stp_helpers.io.cld_csv import read_case_cld
-
-T1 = [("U", "C", "+"), ("C", "U", "-"), ("C", "W", "+"), ("W", "P", "-", True), ("P", "U", "-"),
-      ("W", "S", "+", True), ("S", "W", "+"), ("S", "P", "-"), ("U", "P", "+", True)]
-
-
-@pytest.fixture
-def t1() -> nx.DiGraph:
-    graph, _ = cld.build_cld(T1)
-    return graph
-
 
 def _case_graph(slug: str) -> nx.DiGraph:
     return read_case_cld(case.load(slug).artefact_path("cld.csv")).graph
 
 
-def test_one_text_per_variable_and_one_path_per_link(t1: nx.DiGraph) -> None:
-    svg = draw_cld(t1).html
+def test_one_text_per_variable_and_one_path_per_link(cld_t1: nx.DiGraph) -> None:
+    svg = draw_cld(cld_t1).html
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert len(re.findall(r'<text class="cld-variable"', svg)) == 5
     assert len(re.findall(r"<path ", svg)) == 9
@@ -47,14 +37,14 @@ def test_labels_are_large_enough_and_escaped() -> None:
 
 
 @pytest.mark.parametrize("loop_id,colour", [("R2", charts.REINFORCING), ("B1", charts.BALANCING)])
-def test_highlighted_loop_is_coloured_and_labelled(t1: nx.DiGraph, loop_id: str, colour: str) -> None:
-    loop = cld.find_loops(t1)[loop_id]
-    shown = draw_cld(t1, loop_id)
+def test_highlighted_loop_is_coloured_and_labelled(cld_t1: nx.DiGraph, loop_id: str, colour: str) -> None:
+    loop = cld.find_loops(cld_t1)[loop_id]
+    shown = draw_cld(cld_t1, loop_id)
     assert repr(shown) == f"CLD: 5 variables, 9 links; highlighted {loop_id}"
     on_loop = re.findall(r'<path class="cld-link cld-on-loop"[^>]*stroke="([^"]+)"', shown.html)
     assert len(on_loop) == loop.length and set(on_loop) == {colour}
     assert re.search(rf'class="cld-loop-label"[^>]*fill="{colour}"[^>]*>{loop_id}<', shown.html)
-    assert draw_cld(t1, loop).html == shown.html
+    assert draw_cld(cld_t1, loop).html == shown.html
 
 
 def test_drawing_is_deterministic_for_a_case() -> None:
@@ -64,11 +54,11 @@ def test_drawing_is_deterministic_for_a_case() -> None:
     assert repr(first) == "CLD: 16 variables, 25 links; highlighted R1"
 
 
-def test_empty_graph_and_unknown_loop_give_clear_messages(t1: nx.DiGraph) -> None:
+def test_empty_graph_and_unknown_loop_give_clear_messages(cld_t1: nx.DiGraph) -> None:
     with pytest.raises(GraphError, match="The diagram has no variables to draw"):
         draw_cld(nx.DiGraph())
     with pytest.raises(GraphError, match="no loop 'R9'.*B1, B2, R1, R2, R3"):
-        draw_cld(t1, "R9")
+        draw_cld(cld_t1, "R9")
     with pytest.raises(TypeError):
         draw_cld([("a", "b", "+")])
 

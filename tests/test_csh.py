@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from stp_helpers import case, csh
+from stp_helpers import case
+from stp_helpers.stakeholders import csh
 from stp_helpers.errors import CaseExistsError, CaseFileError
 
 FIX = Path(__file__).parent / "fixtures" / "stakeholders"

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from stp_helpers import case, csh, engagement as en, ethics as et, stakeholders as st
+from stp_helpers import case, stakeholders as st
+from stp_helpers.stakeholders import csh
+from stp_helpers.stakeholders import engagement as en
+from stp_helpers.stakeholders import ethics as et
 from stp_helpers.errors import CaseExistsError, CaseFileError
 
 CASES = ["plymouth-alliance", "wiltshire-complex-needs"]

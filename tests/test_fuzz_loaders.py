@@ -23,7 +23,7 @@ from stp_helpers.io.graphml import read_graphml
 from stp_helpers.io.kumu import read_kumu
 from stp_helpers.io.loopy import read_loopy
 from stp_helpers.io.vensim_sketch import read_vensim_sketch
-from stp_helpers.tables import load_yaml
+from stp_helpers.io.tables import load_yaml
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

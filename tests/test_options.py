@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stp_helpers import case, options, sd
+from stp_helpers import case, sd
+from stp_helpers.futures import options
 from stp_helpers.errors import CaseFileError
 
 FIX = Path(__file__).parent / "fixtures" / "evaluation"

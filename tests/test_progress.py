@@ -14,14 +14,14 @@ from conftest import LOCAL
 from stp_helpers import case, cli
 from stp_helpers.checks import Feedback
 from stp_helpers.errors import StpError
-from stp_helpers.portfolio import build_portfolio, evidence_table, write_portfolio
-from stp_helpers.progress import ProgressStore
+from stp_helpers.learner.portfolio import build_portfolio, evidence_table, write_portfolio
+from stp_helpers.learner.progress import ProgressStore
 from stp_helpers.standard import KSB_IDS
 
 
 def test_progress_survives_a_restart(tmp_path: Path) -> None:
     script = (
-        "from stp_helpers.progress import ProgressStore\n"
+        "from stp_helpers.learner.progress import ProgressStore\n"
         "from stp_helpers.checks import Feedback\n"
         "s = ProgressStore('ada')\n"
         "s.record('cases/wiltshire.ipynb', 'contact_share', Feedback(False, fix='x'))\n"
@@ -69,7 +69,7 @@ def _run_in_kernel(cells: tuple[str, ...], env: dict[str, str]) -> Any:
 
 def test_tracking_records_checks_in_a_kernel(tmp_path: Path) -> None:
     _run_in_kernel((
-        "from stp_helpers import case, progress\nfrom stp_helpers.checks import scoping as check\n"
+        "from stp_helpers import case\nfrom stp_helpers.learner import progress\nfrom stp_helpers.checks import scoping as check\n"
         "wilts = case.load('wiltshire-complex-needs')\nstore = progress.track('dee', notebook='cases/wiltshire.ipynb')",
         "check.largest_agency(..., wilts)",
         "check.largest_agency('Police', wilts)",
@@ -83,7 +83,8 @@ def test_naming_a_learner_records_checks_and_the_index_shows_them(tmp_path: Path
     """STP_LEARNER alone starts recording (no code in the notebook); the gallery's overview counts it."""
     import nbformat
 
-    from stp_helpers import paths, progress
+    from stp_helpers import paths
+    from stp_helpers.learner import progress
 
     session = str(paths.NOTEBOOKS_DIR / "cases" / "wiltshire.ipynb")
     _run_in_kernel((

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from stp_helpers import robustness as rb
+from stp_helpers.futures import robustness as rb
 
 FUT_T3 = {
     "A": {"S1": 10, "S2": 6, "S3": 2, "S4": -4},

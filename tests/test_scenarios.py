@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stp_helpers import case, robustness, scenarios
+from stp_helpers import case
+from stp_helpers.futures import robustness
+from stp_helpers.futures import scenarios
 from stp_helpers.charts import scenarios as scenario_charts
 from stp_helpers.errors import CaseFileError
-from stp_helpers.tables import csv_text
+from stp_helpers.io.tables import csv_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
 

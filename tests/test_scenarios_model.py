@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from stp_helpers import case, robustness, scenarios, sd
+from stp_helpers import case, sd
+from stp_helpers.futures import robustness
+from stp_helpers.futures import scenarios
 from stp_helpers.errors import ModelError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import CHART, Visit, _free_port, open_app
 
-from stp_helpers import catalogue, chart_js, serving
+from stp_helpers import catalogue, serving
+from stp_helpers.charts import offline as chart_js
 from stp_helpers.cli import main, voila_command, voila_env
 from stp_helpers.errors import StpError
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stp_helpers import spc
+from stp_helpers.evaluation import spc
 from stp_helpers.errors import CaseFileError
 
 FIX = Path(__file__).parent / "fixtures" / "evaluation"

@@ -8,7 +8,7 @@ import pytest
 
 from stp_helpers import case, ssm
 from stp_helpers.errors import CaseExistsError, CaseFileError, GraphError, StpError
-from stp_helpers.ssm_draw import draw_activity_model
+from stp_helpers.charts.ssm_draw import draw_activity_model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ssm"
 CASES = ["wiltshire-complex-needs", "plymouth-alliance"]

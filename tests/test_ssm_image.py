@@ -8,7 +8,7 @@ import pytest
 
 from stp_helpers import case
 from stp_helpers.errors import CaseExistsError
-from stp_helpers.ssm_image import MAX_IMAGE_BYTES, ImageError, image_kind, save_rich_picture
+from stp_helpers.ssm.rich_picture import MAX_IMAGE_BYTES, ImageError, image_kind, save_rich_picture
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(32)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(32)

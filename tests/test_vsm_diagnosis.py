@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from stp_helpers import vsm
-from stp_helpers.vsm_diagnosis import RULES, checklist, diagnose, diagnosis_view
+from stp_helpers.vsm.diagnosis import RULES, checklist, diagnose, diagnosis_view
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vsm"
 UNITS = [("a", "A", "customers"), ("b", "B", "suppliers")]

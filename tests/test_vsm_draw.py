@@ -10,8 +10,8 @@ import pytest
 
 from stp_helpers import charts, vsm
 from stp_helpers.charts.vsm import variety_chart, variety_finding
-from stp_helpers.vsm_diagnosis import diagnose, variety_balance
-from stp_helpers.vsm_draw import CHANNEL_STYLES, MAX_DRAWN_UNITS, PATHOLOGY, draw_levels, draw_vsm
+from stp_helpers.vsm.diagnosis import diagnose, variety_balance
+from stp_helpers.charts.vsm_draw import CHANNEL_STYLES, MAX_DRAWN_UNITS, PATHOLOGY, draw_levels, draw_vsm
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vsm"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from stp_helpers import charts, evaluation, options, report, spc
+from stp_helpers import charts, evaluation, report
+from stp_helpers.futures import options
+from stp_helpers.evaluation import spc
 from stp_helpers.charts import evaluation as ev_charts
 from stp_helpers.widgets.evaluation import LogicModelEditor, OptionsWeigher, XmrExplorer
 

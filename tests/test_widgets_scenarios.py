@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stp_helpers import robustness, scenarios
+from stp_helpers.futures import robustness
+from stp_helpers.futures import scenarios
 from stp_helpers.display import HTML, Markdown
 from stp_helpers.widgets import scenarios as views
 from stp_helpers.widgets.scenarios import DriverRanker, RegretExplorer

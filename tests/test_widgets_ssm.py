@@ -99,7 +99,7 @@ def test_rich_picture_upload(own_case: Path) -> None:
 
 
 def test_uploads_over_the_limit_never_reach_the_case(own_case: Path) -> None:
-    from stp_helpers.ssm_image import MAX_IMAGE_BYTES
+    from stp_helpers.ssm.rich_picture import MAX_IMAGE_BYTES
 
     app = RootDefinitionBuilder.from_case("my-plymouth")
     assert app.upload.max_bytes == MAX_IMAGE_BYTES

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stp_helpers import case, charts, csh, stakeholders as st
+from stp_helpers import case, charts, stakeholders as st
+from stp_helpers.stakeholders import csh
 from stp_helpers.widgets.stakeholders import CshExplorer, RegisterEditor
 
 ERROR = '<div class="stp-error"'

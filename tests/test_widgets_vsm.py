@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from stp_helpers import case, vsm
-from stp_helpers.vsm_diagnosis import diagnose
+from stp_helpers.vsm.diagnosis import diagnose
 from stp_helpers.widgets.vsm_editor import VsmEditor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vsm"

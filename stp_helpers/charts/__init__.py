@@ -38,8 +38,9 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 import altair as alt
 import pandas as pd
 
-from stp_helpers import chart_js, paths
-from stp_helpers.atomic import write_atomic
+from stp_helpers import paths
+from stp_helpers.charts import offline as chart_js
+from stp_helpers.io.atomic import write_atomic
 
 __all__ = [
     "OKABE_ITO",

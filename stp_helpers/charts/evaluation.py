@@ -5,7 +5,7 @@ by colour *and* by the rule number written beside the point.
 
 Examples
 --------
->>> from stp_helpers import spc
+>>> from stp_helpers.evaluation import spc
 >>> values = [52, 48, 55, 50, 47, 53, 49, 51, 54, 46, 50, 52, 68, 49, 51, 53, 55, 56, 57, 58, 59, 57]
 >>> table = spc.xmr_table(values, spc.xmr_limits(values, baseline=12))
 >>> xmr_finding(table, "Value")
@@ -32,7 +32,7 @@ GREY = "#8c8c8c"
 
 
 def xmr_finding(table: pd.DataFrame, name: str) -> str:
-    """A title sentence for an XmR table (from :func:`stp_helpers.spc.xmr_table`)."""
+    """A title sentence for an XmR table (from :func:`stp_helpers.evaluation.spc.xmr_table`)."""
     after = table[~table["baseline"]]
     flagged = table[table["rules"] != ""]
     centre, low, high = table["centre"].iloc[0], table["lower"].iloc[0], table["upper"].iloc[0]
@@ -62,7 +62,7 @@ def xmr_chart(table: pd.DataFrame, *, y_title: str, title: str | None = None, x_
     Parameters
     ----------
     table : DataFrame
-        From :func:`stp_helpers.spc.xmr_table`.
+        From :func:`stp_helpers.evaluation.spc.xmr_table`.
     y_title : str
         Axis title with units.
     title : str, optional

@@ -7,7 +7,8 @@ grid with a plain-text form): the question tree and the 2×2 matrix.
 
 Examples
 --------
->>> from stp_helpers import robustness, scenarios
+>>> from stp_helpers.futures import robustness
+>>> from stp_helpers.futures import scenarios
 >>> chart_title(driver_chart(scenarios.example_drivers()))
 'Central funding settlement, voluntary-sector capacity and housing supply are the critical uncertainties; ageing population is predetermined'
 >>> chart_title(regret_chart(robustness.example_payoffs(), unit="£m"))
@@ -25,8 +26,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from stp_helpers import robustness
-from stp_helpers import scenarios as fut
+from stp_helpers.futures import robustness
+from stp_helpers.futures import scenarios as fut
 from stp_helpers.charts import BALANCING, REINFORCING, SERIES, chart_title
 from stp_helpers.display import HTML
 

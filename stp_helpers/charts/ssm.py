@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from stp_helpers.ssm import make_catwoe
+>>> from stp_helpers.ssm.records import make_catwoe
 >>> chart = check_chart([make_catwoe("a"), make_catwoe("b", owners="the council")])
 >>> chart.to_dict()["title"]["text"]
 'a has the most to look at: 4 of 8 checks'
@@ -16,8 +16,8 @@ import altair as alt
 import pandas as pd
 
 from stp_helpers.charts import BALANCING, SERIES
-from stp_helpers.ssm import Catwoe
-from stp_helpers.ssm_checks import check_catwoe
+from stp_helpers.ssm.records import Catwoe
+from stp_helpers.ssm.quality import check_catwoe
 
 __all__ = ["check_frame", "check_chart"]
 

@@ -6,7 +6,7 @@ puts units on its axes.
 
 Examples
 --------
->>> from stp_helpers.stakeholders import build_register
+>>> from stp_helpers.stakeholders.register import build_register
 >>> reg = build_register([{"name": "A", "power": 0.8, "interest": 0.7, "legitimacy": 1, "urgency": 0},
 ...                       {"name": "B", "power": 0.2, "interest": 0.9, "legitimacy": 1, "urgency": 1}])
 >>> from stp_helpers import charts
@@ -21,8 +21,8 @@ import networkx as nx
 import pandas as pd
 
 from stp_helpers.charts import BALANCING, OKABE_ITO, REINFORCING, SERIES
-from stp_helpers.csh import CshRecord, answers_table, disagreement_table, gap_finding
-from stp_helpers.stakeholders import QUADRANTS, Register, grid_finding, grid_table, rank_influence
+from stp_helpers.stakeholders.csh import CshRecord, answers_table, disagreement_table, gap_finding
+from stp_helpers.stakeholders.register import QUADRANTS, Register, grid_finding, grid_table, rank_influence
 
 __all__ = ["grid_chart", "network_chart", "gap_chart", "disagreement_chart"]
 

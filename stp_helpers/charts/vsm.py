@@ -8,7 +8,7 @@ bars at or left of zero (blue, "balanced") have enough.
 
 Examples
 --------
->>> from stp_helpers.vsm import Variety, build_description
+>>> from stp_helpers.vsm.model import Variety, build_description
 >>> desc = build_description("T", [("a", "Intake", "callers")])
 >>> desc.systems[0].units[0].variety = Variety(environment=12, operations=4)
 >>> variety_chart(desc).to_dict()["title"]["text"]
@@ -21,8 +21,8 @@ import altair as alt
 import pandas as pd
 
 from stp_helpers.charts import BALANCING, REINFORCING
-from stp_helpers.vsm import VsmDescription, VsmError
-from stp_helpers.vsm_diagnosis import variety_balance
+from stp_helpers.vsm.model import VsmDescription, VsmError
+from stp_helpers.vsm.diagnosis import variety_balance
 
 __all__ = ["variety_chart", "variety_finding"]
 

@@ -96,11 +96,11 @@ def normalise(text: Any) -> str:
 
 
 def _track_if_named() -> None:
-    """Record this kernel's checks when ``STP_LEARNER`` names a learner (see :mod:`stp_helpers.progress`)."""
+    """Record this kernel's checks when ``STP_LEARNER`` names a learner (see :mod:`stp_helpers.learner.progress`)."""
     import os
 
     if os.environ.get("STP_LEARNER", "").strip():
-        from stp_helpers.progress import track_from_environment
+        from stp_helpers.learner.progress import track_from_environment
 
         track_from_environment()
 

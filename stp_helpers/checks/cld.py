@@ -1,12 +1,12 @@
 """Formative checks for causal loop diagram exercises.
 
-Each check is thin: it calls :mod:`stp_helpers.cld` or
-:mod:`stp_helpers.archetypes` and puts the first difference into words, with
+Each check is thin: it calls :mod:`stp_helpers.cld.model` or
+:mod:`stp_helpers.cld.archetypes` and puts the first difference into words, with
 a hint rather than the answer.  A ``...`` answer returns :func:`your_turn`.
 
 Examples
 --------
->>> from stp_helpers.cld import build_cld
+>>> from stp_helpers.cld.model import build_cld
 >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-")])
 >>> loop_polarities(..., g)
 Your turn: fill in the cell above, then run this one.
@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from stp_helpers import cld
-from stp_helpers.archetypes import ARCHETYPES, find_archetypes
+from stp_helpers.cld.archetypes import ARCHETYPES, find_archetypes
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 
 __all__ = ["loop_polarities", "archetype", "diagram"]
@@ -55,7 +55,7 @@ def loop_polarities(answer: Any, graph: nx.DiGraph, *, length_bound: int = 8) ->
         Loop id → ``"R"``/``"B"`` (``"reinforcing"``/``"balancing"`` also
         accepted), e.g. ``{"B1": "B", "R1": "R"}``.
     graph : networkx.DiGraph
-        The CLD whose loops (from :func:`stp_helpers.cld.find_loops`) are asked about.
+        The CLD whose loops (from :func:`stp_helpers.cld.model.find_loops`) are asked about.
     length_bound : int
         Longest loop included.
 
@@ -70,7 +70,7 @@ def loop_polarities(answer: Any, graph: nx.DiGraph, *, length_bound: int = 8) ->
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-")])
     >>> loop_polarities({"B1": "balancing"}, g).passed
     True
@@ -135,7 +135,7 @@ def archetype(answer: Any, graph: nx.DiGraph) -> Feedback:
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> g, _ = build_cld([("backlog", "overtime", "+"), ("overtime", "backlog", "-"),
     ...                   ("overtime", "fatigue", "+", True), ("fatigue", "backlog", "+")])
     >>> archetype("fixes that fail", g).passed
@@ -181,7 +181,7 @@ def diagram(
     reference_graph : networkx.DiGraph
         The reference diagram.
     synonyms : mapping or None
-        Reference variable → alternative labels (see :func:`stp_helpers.cld.compare`).
+        Reference variable → alternative labels (see :func:`stp_helpers.cld.model.compare`).
 
     Returns
     -------
@@ -194,7 +194,7 @@ def diagram(
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> ref, _ = build_cld([("a", "b", "+"), ("b", "a", "-")])
     >>> mine, _ = build_cld([("a", "b", "+"), ("b", "a", "+")])
     >>> diagram(mine, ref)

@@ -6,7 +6,7 @@ into words, with a hint rather than the answer.  A ``...`` answer returns
 
 Examples
 --------
->>> from stp_helpers import spc
+>>> from stp_helpers.evaluation import spc
 >>> target_verdict(..., spc.xmr_limits(spc.EXAMPLE_SERIES, 12), 35)
 Your turn: fill in the cell above, then run this one.
 >>> target_verdict("chance", spc.xmr_limits(spc.EXAMPLE_SERIES, 12), 35)
@@ -20,7 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from stp_helpers import evaluation, options, spc
+from stp_helpers import evaluation
+from stp_helpers.futures import options
+from stp_helpers.evaluation import spc
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 
 __all__ = ["logic_model_errors", "smart_indicator", "fragile_weight", "xmr_limits", "target_verdict",

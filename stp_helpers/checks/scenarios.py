@@ -6,7 +6,8 @@ the result into words.
 
 Examples
 --------
->>> from stp_helpers import robustness, scenarios
+>>> from stp_helpers.futures import robustness
+>>> from stp_helpers.futures import scenarios
 >>> critical_uncertainties(..., scenarios.example_drivers())
 Your turn: fill in the cell above, then run this one.
 >>> critical_uncertainties(["central funding settlement", "housing supply"], scenarios.example_drivers())
@@ -22,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from stp_helpers import robustness
-from stp_helpers import scenarios as fut
+from stp_helpers.futures import robustness
+from stp_helpers.futures import scenarios as fut
 from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
 
 __all__ = ["critical_uncertainties", "robust_option", "contradicted_scenario", "tree_scenario"]
@@ -105,7 +106,7 @@ def robust_option(answer: Any, payoffs: pd.DataFrame | robustness.Payoffs, bette
 def contradicted_scenario(answer: Any, claims: pd.DataFrame, prediction: Any = None) -> Feedback:
     """Check the scenario named as one whose narrative the model contradicts.
 
-    ``claims`` is the table from :func:`stp_helpers.scenarios.check_claims`.
+    ``claims`` is the table from :func:`stp_helpers.futures.scenarios.check_claims`.
     """
     if is_placeholder(answer):
         return your_turn()

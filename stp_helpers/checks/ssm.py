@@ -1,6 +1,6 @@
 """Formative checks for the SSM notebook's exercises, and the data they use.
 
-Each check is thin: it calls :mod:`stp_helpers.ssm_checks` and puts the
+Each check is thin: it calls :mod:`stp_helpers.ssm.quality` and puts the
 first thing to look at into words, with a hint rather than the answer.  A
 ``...`` answer returns :func:`~stp_helpers.checks.your_turn`.
 
@@ -21,8 +21,8 @@ import pandas as pd
 
 from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
 from stp_helpers.display import Markdown
-from stp_helpers.ssm import Activity, ActivityModel, Catwoe
-from stp_helpers.ssm_checks import check_catwoe, check_transformation
+from stp_helpers.ssm.records import Activity, ActivityModel, Catwoe
+from stp_helpers.ssm.quality import check_catwoe, check_transformation
 
 __all__ = ["T_EXERCISE", "t_exercise", "t_errors", "plymouth_catwoe", "salford_model",
            "salford_process", "spotlight_comparison"]
@@ -127,7 +127,7 @@ def plymouth_catwoe(commissioner: Any, person: Any, prediction: Any = None) -> F
     Raises
     ------
     TypeError
-        When an answer is not a :class:`~stp_helpers.ssm.Catwoe`.
+        When an answer is not a :class:`~stp_helpers.ssm.records.Catwoe`.
     """
     if is_placeholder(commissioner) or is_placeholder(person):
         return your_turn()

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from stp_helpers import csh, stakeholders
+from stp_helpers import stakeholders
+from stp_helpers.stakeholders import csh
 from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
-from stp_helpers.stakeholders import Register
+from stp_helpers.stakeholders.register import Register
 
 __all__ = ["quadrants", "salience_classes", "broker", "csh_sources", "largest_gap", "witness"]
 

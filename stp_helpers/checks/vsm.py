@@ -1,13 +1,13 @@
 """Formative checks for the Viable System Model exercises.
 
-Each check is thin: it calls :func:`stp_helpers.vsm_diagnosis.diagnose` or
+Each check is thin: it calls :func:`stp_helpers.vsm.diagnosis.diagnose` or
 compares with a case's description, and puts the first difference into
 words, with a hint rather than the answer.  A ``...`` answer returns
 :func:`your_turn`.
 
 Examples
 --------
->>> from stp_helpers.vsm import build_description
+>>> from stp_helpers.vsm.model import build_description
 >>> desc = build_description("T", [("a", "A", "people")], bodies=[("b", "Board", ["S3", "S4", "S5"])],
 ...                          channels=[("resource-bargain", "b", "a")])
 >>> pathologies(..., desc)
@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
-from stp_helpers.vsm import SYSTEMS, VsmDescription
-from stp_helpers.vsm_diagnosis import RULES, diagnose
+from stp_helpers.vsm.model import SYSTEMS, VsmDescription
+from stp_helpers.vsm.diagnosis import RULES, diagnose
 
 __all__ = ["pathologies", "system_roles", "coordination"]
 
@@ -126,7 +126,7 @@ def system_roles(answer: Any, desc: VsmDescription, system: str | None = None) -
 
     Examples
     --------
-    >>> from stp_helpers.vsm import build_description
+    >>> from stp_helpers.vsm.model import build_description
     >>> desc = build_description("T", [("a", "A", "e")], bodies=[("b", "Board", ["S3", "S5"])])
     >>> system_roles({"b": ["S3"]}, desc)
     Not yet. 0 of 1 bodies right. Board: you have S3; does it also set identity and policy? What does that overlap mean for the diagnosis?
@@ -176,7 +176,7 @@ def coordination(redesign: Any, original: VsmDescription, system: str | None = N
     Parameters
     ----------
     redesign : VsmDescription or ...
-        The learner's description (e.g. from :func:`stp_helpers.vsm.add_coordination`).
+        The learner's description (e.g. from :func:`stp_helpers.vsm.model.add_coordination`).
     original : VsmDescription
         The description before the change.
     system : str, optional

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> import pandas as pd
->>> from stp_helpers import options
+>>> from stp_helpers.futures import options
 >>> rows = pd.DataFrame({"option": ["A", "A", "B", "B", "C", "C"],
 ...                      "criterion": ["reach", "cost"] * 3, "weight": [0.6, 0.4] * 3,
 ...                      "better": ["higher"] * 6, "score": [10, 0, 0, 10, 7, 2]})
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stp_helpers import options
+from stp_helpers.futures import options
 from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
 
 __all__ = ["first_option"]

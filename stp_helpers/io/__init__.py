@@ -1,7 +1,7 @@
 """Readers and writers: files in, plain structures out.
 
 Readers turn a file into a causal loop diagram (a ``networkx.DiGraph`` with
-the attributes documented in :mod:`stp_helpers.cld`) and never analyse it.
+the attributes documented in :mod:`stp_helpers.cld.model`) and never analyse it.
 Every problem a user can cause becomes a :class:`~stp_helpers.errors.CaseFileError`
 naming file, row and column; library errors are translated here.
 
@@ -31,7 +31,7 @@ from typing import IO, Any
 
 import networkx as nx
 
-from stp_helpers.atomic import write_atomic
+from stp_helpers.io.atomic import write_atomic
 from stp_helpers.errors import CaseExistsError, CaseFileError, Problem
 from stp_helpers.paths import relative
 

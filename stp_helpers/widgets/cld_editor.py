@@ -27,7 +27,7 @@ import networkx as nx
 
 from stp_helpers import case as cases
 from stp_helpers import charts, cld
-from stp_helpers.cld_draw import draw_cld, loop_count_chart
+from stp_helpers.charts.cld_draw import draw_cld, loop_count_chart
 from stp_helpers.errors import GraphError, StpError
 from stp_helpers.io.cld_csv import read_case_cld, write_cld_csv
 

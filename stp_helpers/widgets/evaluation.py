@@ -22,11 +22,13 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from stp_helpers import case as case_mod
-from stp_helpers import charts, evaluation, options, report, spc
+from stp_helpers import charts, evaluation, report
+from stp_helpers.futures import options
+from stp_helpers.evaluation import spc
 from stp_helpers.case import Case
 from stp_helpers.charts import evaluation as ev_charts
 from stp_helpers.errors import StpError
-from stp_helpers.logic_draw import draw_logic_model
+from stp_helpers.charts.logic_draw import draw_logic_model
 
 __all__ = ["LogicModelEditor", "XmrExplorer", "OptionsWeigher"]
 

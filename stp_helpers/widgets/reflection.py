@@ -19,7 +19,7 @@ import os
 import ipywidgets as widgets
 
 from stp_helpers.errors import StpError
-from stp_helpers.progress import ProgressStore
+from stp_helpers.learner.progress import ProgressStore
 from stp_helpers.standard import load_standard
 
 __all__ = ["ReflectionBox"]

@@ -8,7 +8,7 @@ the package, which artefact a case lacks instead of failing.
 
 Examples
 --------
->>> from stp_helpers import robustness
+>>> from stp_helpers.futures import robustness
 >>> app = RegretExplorer(robustness.example_payoffs(), unit="£m")
 >>> app
 RegretExplorer: B is the robust choice: its largest regret is 4 £m; expected value agree
@@ -28,8 +28,9 @@ import ipywidgets as widgets
 import pandas as pd
 
 from stp_helpers import case as case_mod
-from stp_helpers import charts, robustness, sd
-from stp_helpers import scenarios as fut
+from stp_helpers import charts, sd
+from stp_helpers.futures import robustness
+from stp_helpers.futures import scenarios as fut
 from stp_helpers.case import Case
 from stp_helpers.charts import scenarios as fut_charts
 from stp_helpers.display import HTML, Markdown

@@ -24,7 +24,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from stp_helpers import case as cases
-from stp_helpers import charts, csh, stakeholders
+from stp_helpers import charts, stakeholders
+from stp_helpers.stakeholders import csh
 from stp_helpers.charts.stakeholders import disagreement_chart, gap_chart, grid_chart, network_chart
 from stp_helpers.errors import StpError
 

@@ -30,10 +30,10 @@ from stp_helpers import case as cases
 from stp_helpers import charts
 from stp_helpers.charts.vsm import variety_chart
 from stp_helpers.errors import StpError
-from stp_helpers.vsm import (CHANNEL_KINDS, ENVIRONMENT, SYSTEMS, Channel, Unit, VsmDescription,
+from stp_helpers.vsm.model import (CHANNEL_KINDS, ENVIRONMENT, SYSTEMS, Channel, Unit, VsmDescription,
                              VsmError, from_case, levels, validate_description, vsm_yaml)
-from stp_helpers.vsm_diagnosis import diagnose, diagnosis_view
-from stp_helpers.vsm_draw import draw_vsm
+from stp_helpers.vsm.diagnosis import diagnose, diagnosis_view
+from stp_helpers.charts.vsm_draw import draw_vsm
 
 __all__ = ["VsmEditor"]
 

@@ -2,11 +2,11 @@
 
 Variables are matched by id, then by normalised label (lower case, no
 punctuation, no leading article), then through a synonym table.  Import
-through :mod:`stp_helpers.cld`.
+through :mod:`stp_helpers.cld.model`.
 
 Examples
 --------
->>> from stp_helpers.cld import build_cld
+>>> from stp_helpers.cld.model import build_cld
 >>> ref, _ = build_cld([("a", "b", "+"), ("b", "a", "-")])
 >>> mine, _ = build_cld([("A", "B", "+"), ("B", "A", "+")])
 >>> compare(mine, ref).wrong_polarity
@@ -143,7 +143,7 @@ def _lookup(reference: nx.DiGraph, synonyms: Mapping[str, str | Iterable[str]] |
 
 def _loop_keys(graph: nx.DiGraph, mapping: Mapping[Any, Any] | None, length_bound: int
                ) -> dict[tuple[Any, ...], str]:
-    from stp_helpers.cld import find_loops
+    from stp_helpers.cld.model import find_loops
 
     keys = {}
     for loop in find_loops(graph, length_bound=length_bound):
@@ -166,7 +166,7 @@ def compare(
     Parameters
     ----------
     learner, reference : networkx.DiGraph
-        Two CLDs (see :mod:`stp_helpers.cld`).
+        Two CLDs (see :mod:`stp_helpers.cld.model`).
     synonyms : mapping or None
         Reference variable (id or label) → alternative label or labels, e.g.
         ``{"staff workload": ["caseload", "pressure on staff"]}``.
@@ -184,14 +184,14 @@ def compare(
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> ref, _ = build_cld([("workload", "sickness", "+"), ("sickness", "workload", "+")])
     >>> mine, _ = build_cld([("caseload", "sickness", "+")])
     >>> result = compare(mine, ref, synonyms={"workload": "caseload"})
     >>> result.missing_links, result.loops_missed
     ((('sickness', 'workload'),), ('R1',))
     """
-    from stp_helpers.cld import validate_cld
+    from stp_helpers.cld.model import validate_cld
 
     validate_cld(learner, source="your diagram")
     validate_cld(reference, source="the reference")

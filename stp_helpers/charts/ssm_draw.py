@@ -9,7 +9,7 @@ the only carrier.
 
 Examples
 --------
->>> from stp_helpers.ssm import Activity, ActivityModel
+>>> from stp_helpers.ssm.records import Activity, ActivityModel
 >>> m = ActivityModel(id="m", root="x", activities=[
 ...     Activity(id="a1", label="Listen to people"), Activity(id="a2", label="Agree purpose", after=["a1"]),
 ...     Activity(id="m1", label="Monitor a1-a2", kind="monitor", after=["a2"]),
@@ -27,8 +27,8 @@ import networkx as nx
 
 from stp_helpers.display import HTML
 from stp_helpers.errors import GraphError
-from stp_helpers.ssm import ActivityModel
-from stp_helpers.ssm_checks import activity_graph
+from stp_helpers.ssm.records import ActivityModel
+from stp_helpers.ssm.quality import activity_graph
 
 __all__ = ["draw_activity_model", "FONT_SIZE"]
 

@@ -52,7 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from stp_helpers.errors import CaseFileError, GraphError, Problem
 from stp_helpers.paths import relative
-from stp_helpers.tables import load_yaml, problems_from
+from stp_helpers.io.tables import load_yaml, problems_from
 
 __all__ = [
     "STAGES", "OUTCOME_STAGES", "Element", "Link", "Indicator", "LogicModel", "Finding",

@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from stp_helpers.display import Markdown
 from stp_helpers.errors import CaseFileError, Problem, StpError
 from stp_helpers.paths import relative
-from stp_helpers.tables import read_csv_rows
+from stp_helpers.io.tables import read_csv_rows
 
 if TYPE_CHECKING:
     from stp_helpers.case import Case

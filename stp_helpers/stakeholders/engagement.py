@@ -34,8 +34,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stp_helpers.errors import CaseFileError, Problem, StpError
 from stp_helpers.paths import relative
-from stp_helpers.stakeholders import Register, grid_table
-from stp_helpers.tables import read_yaml_model
+from stp_helpers.stakeholders.register import Register, grid_table
+from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["Step", "WorkshopFormat", "FORMATS", "EngagementError", "PlanItem", "WorkshopOutput", "Workshop",
            "EngagementRecord", "read_engagement", "load_engagement", "suggest_plan", "plan_table",
@@ -172,7 +172,7 @@ def read_engagement(path: str | Path) -> EngagementRecord:
     problems = []
     names: set[str] | None = None
     if (path.parent / "stakeholders.csv").exists():
-        from stp_helpers.stakeholders import read_stakeholders
+        from stp_helpers.stakeholders.register import read_stakeholders
 
         names = {s.name for s in read_stakeholders(path.parent / "stakeholders.csv")}
     ids: set[str] = set()
@@ -222,7 +222,7 @@ def suggest_plan(register: Register) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from stp_helpers.stakeholders import build_register
+    >>> from stp_helpers.stakeholders.register import build_register
     >>> reg = build_register([{"name": "Tenants", "power": 0.1, "interest": 0.9, "legitimacy": 0.8,
     ...                        "urgency": 0.9}])
     >>> suggest_plan(reg).loc[0, "method"]

@@ -9,7 +9,7 @@ carrier: rule ids and ``?`` are written.
 
 Examples
 --------
->>> from stp_helpers.evaluation import parse_logic_model
+>>> from stp_helpers.evaluation.logic_model import parse_logic_model
 >>> model = parse_logic_model("elements: [{id: I1, stage: input, label: funding}, "
 ...                           "{id: A1, stage: activity, label: navigators}]\\nlinks: [{from: I1, to: A1}]")
 >>> draw_logic_model(model)
@@ -22,7 +22,7 @@ import html
 import textwrap
 
 from stp_helpers.display import HTML
-from stp_helpers.evaluation import STAGES, LogicModel, _STAGE_WORDS, check_logic_model
+from stp_helpers.evaluation.logic_model import STAGES, LogicModel, _STAGE_WORDS, check_logic_model
 
 __all__ = ["draw_logic_model", "FLAG", "FONT_SIZE"]
 

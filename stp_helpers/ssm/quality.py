@@ -41,7 +41,7 @@ from typing import NamedTuple
 import networkx as nx
 import pandas as pd
 
-from stp_helpers.ssm import FIVE_ES, ActivityModel, Catwoe, RichPicture, SsmRecord, pqr_of, root_definition
+from stp_helpers.ssm.records import FIVE_ES, ActivityModel, Catwoe, RichPicture, SsmRecord, pqr_of, root_definition
 
 __all__ = [
     "Finding", "TVerdict", "RESOURCE_WORDS", "MIN_ACTIVITIES", "MAX_ACTIVITIES",
@@ -234,7 +234,7 @@ def check_catwoe(catwoe: Catwoe) -> list[Finding]:
 
     Examples
     --------
-    >>> from stp_helpers.ssm import make_catwoe
+    >>> from stp_helpers.ssm.records import make_catwoe
     >>> cw = make_catwoe("x", customers="carers", actors="respite workers",
     ...                  transformation=("need for respite care", "need for respite care met"),
     ...                  worldview="a break helps carers keep caring", environment="the respite budget")
@@ -426,7 +426,7 @@ def check_model(model: ActivityModel, catwoe: Catwoe | None = None) -> list[Find
 
     Examples
     --------
-    >>> from stp_helpers.ssm import Activity
+    >>> from stp_helpers.ssm.records import Activity
     >>> acts = [Activity(id=f"a{i}", label=f"Do step {i}", after=[f"a{i-1}"] if i else []) for i in range(4)]
     >>> print(check_model(ActivityModel(id="m", root="x", activities=acts))[0])
     model m · CM-1 (look again): The model has 4 operational activities; Checkland suggests 7 ± 2 (5 to 9). What does the system have to do that is not there yet?
@@ -492,7 +492,7 @@ def check_comparison(model: ActivityModel) -> list[Finding]:
 
     Examples
     --------
-    >>> from stp_helpers.ssm import Activity, ComparisonRow
+    >>> from stp_helpers.ssm.records import Activity, ComparisonRow
     >>> m = ActivityModel(id="m", root="x", activities=[Activity(id="a1", label="Listen")],
     ...                   comparison=[ComparisonRow(activity="a1", exists="no")])
     >>> print(check_comparison(m)[0])

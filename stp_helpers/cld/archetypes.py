@@ -10,7 +10,7 @@ inside Growth and Underinvestment).
 
 Examples
 --------
->>> from stp_helpers.cld import build_cld
+>>> from stp_helpers.cld.model import build_cld
 >>> g, _ = build_cld([("backlog", "overtime", "+"), ("overtime", "backlog", "-"),
 ...                   ("overtime", "fatigue", "+", True), ("fatigue", "errors", "+"),
 ...                   ("errors", "backlog", "+")])
@@ -30,7 +30,7 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.cld import Loop, LoopList, find_loops, validate_cld
+from stp_helpers.cld.model import Loop, LoopList, find_loops, validate_cld
 from stp_helpers.errors import GraphError
 
 __all__ = ["ARCHETYPES", "ArchetypeMatch", "ArchetypeResult", "find_archetypes"]
@@ -441,9 +441,9 @@ def find_archetypes(
     Parameters
     ----------
     graph : networkx.DiGraph
-        A CLD (see :mod:`stp_helpers.cld`).
+        A CLD (see :mod:`stp_helpers.cld.model`).
     loops : LoopList or None
-        Loops from :func:`stp_helpers.cld.find_loops`; listed with its defaults
+        Loops from :func:`stp_helpers.cld.model.find_loops`; listed with its defaults
         when None.  Loops of undetermined polarity are left out.
     only : iterable of str or None
         Archetype keys to look for (default: all nine).
@@ -471,7 +471,7 @@ def find_archetypes(
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> g, _ = build_cld([("allocation", "resources A", "+"), ("resources A", "success A", "+"),
     ...                   ("success A", "allocation", "+"), ("allocation", "resources B", "-"),
     ...                   ("resources B", "success B", "+"), ("success B", "allocation", "-")])

@@ -8,7 +8,7 @@ are the workbook's.
 
 Examples
 --------
->>> from stp_helpers.vsm import build_description
+>>> from stp_helpers.vsm.model import build_description
 >>> t1 = build_description(
 ...     "Partnership", [("housing", "Housing", "tenants"), ("children", "Children's services", "families"),
 ...                     ("police", "Police", "public")],
@@ -33,7 +33,7 @@ import networkx as nx
 import pandas as pd
 
 from stp_helpers.display import HTML
-from stp_helpers.vsm import ENVIRONMENT, Device, ViableSystem, VsmDescription, VsmError, levels
+from stp_helpers.vsm.model import ENVIRONMENT, Device, ViableSystem, VsmDescription, VsmError, levels
 
 __all__ = ["RULES", "Finding", "Diagnosis", "diagnose", "checklist", "diagnosis_view",
            "min_outcomes", "variety_gap_bits", "variety_from_demand", "variety_balance"]
@@ -290,7 +290,7 @@ def diagnose(desc: VsmDescription, system: str | None = None) -> Diagnosis:
     Parameters
     ----------
     desc : VsmDescription
-        A validated description (see :func:`stp_helpers.vsm.read_vsm`).
+        A validated description (see :func:`stp_helpers.vsm.model.read_vsm`).
     system : str, optional
         One system's id; default every system, level by level from the focus.
 
@@ -306,7 +306,7 @@ def diagnose(desc: VsmDescription, system: str | None = None) -> Diagnosis:
 
     Examples
     --------
-    >>> from stp_helpers.vsm import build_description
+    >>> from stp_helpers.vsm.model import build_description
     >>> diagnose(build_description("Empty", [])).rules()
     ['VSM-1', 'VSM-3', 'VSM-4', 'VSM-5', 'VSM-6', 'VSM-7', 'VSM-8']
     """
@@ -341,7 +341,7 @@ def diagnosis_view(diagnosis: Diagnosis, desc: VsmDescription | None = None) -> 
 
     Examples
     --------
-    >>> from stp_helpers.vsm import build_description
+    >>> from stp_helpers.vsm.model import build_description
     >>> view = diagnosis_view(diagnose(build_description("T", [("a", "A", "")])))
     >>> print(repr(view).splitlines()[1])
     VSM-1 (t): The unit A has no environment.
@@ -486,7 +486,7 @@ def variety_balance(desc: VsmDescription, sid: str | None = None) -> pd.DataFram
 
     Examples
     --------
-    >>> from stp_helpers.vsm import Variety, build_description
+    >>> from stp_helpers.vsm.model import Variety, build_description
     >>> desc = build_description("T", [("a", "A", "e")])
     >>> desc.systems[0].units[0].variety = Variety(environment=12, operations=4)
     >>> variety_balance(desc)[["interface", "gap_bits", "min_outcomes"]].to_dict("records")

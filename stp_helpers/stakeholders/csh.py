@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from stp_helpers.errors import CaseFileError, Problem, StpError
 from stp_helpers.paths import relative
-from stp_helpers.tables import read_yaml_model
+from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["Question", "QUESTIONS", "SOURCES", "MODES", "CshError", "CshAnswer", "CshGroup", "CshRecord",
            "word_gap", "same_answer", "answer_text", "read_csh", "load_csh", "questions_table", "answers_table", "tensions",

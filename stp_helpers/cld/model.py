@@ -10,8 +10,8 @@ variables and whose edges are causal links (methods.md §2.1):
 
 Readers in :mod:`stp_helpers.io` build such graphs from files; this module
 never parses files.  Structure and leverage live in
-:mod:`stp_helpers.cld_structure` and the learner/reference comparison in
-:mod:`stp_helpers.cld_compare`; both are re-exported here so a notebook only
+:mod:`stp_helpers.cld.structure` and the learner/reference comparison in
+:mod:`stp_helpers.cld.compare`; both are re-exported here so a notebook only
 needs ``from stp_helpers import cld``.
 
 Examples
@@ -655,7 +655,7 @@ def find_loops(
 
 
 # Re-exports: structure, leverage and comparison live in their own modules.
-from stp_helpers.cld_structure import (  # noqa: E402
+from stp_helpers.cld.structure import (  # noqa: E402
     FeedbackVertexSet,
     feedback_vertex_set,
     independent_loop_count,
@@ -663,4 +663,4 @@ from stp_helpers.cld_structure import (  # noqa: E402
     loop_overlaps,
     rank_variables,
 )
-from stp_helpers.cld_compare import CldComparison, compare  # noqa: E402
+from stp_helpers.cld.compare import CldComparison, compare  # noqa: E402

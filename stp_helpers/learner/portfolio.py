@@ -8,7 +8,7 @@ no scripts, fonts or images from elsewhere: it opens with no network.
 Examples
 --------
 >>> import tempfile
->>> from stp_helpers.progress import ProgressStore
+>>> from stp_helpers.learner.progress import ProgressStore
 >>> store = ProgressStore("ada", root=tempfile.mkdtemp())
 >>> store.reflect("Mapping the loops changed what I asked the housing team.", duty=7, ksbs=("S3",))
 >>> page = build_portfolio(store, cases=())
@@ -24,10 +24,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from stp_helpers import catalogue, paths
-from stp_helpers.atomic import write_atomic
+from stp_helpers.io.atomic import write_atomic
 from stp_helpers.case import Case, list_cases, load
 from stp_helpers.errors import CaseExistsError, StpError
-from stp_helpers.progress import ProgressStore
+from stp_helpers.learner.progress import ProgressStore
 from stp_helpers.standard import KSB_IDS, load_standard
 
 __all__ = ["ARTEFACT_NOTEBOOKS", "evidence_table", "build_portfolio", "write_portfolio"]

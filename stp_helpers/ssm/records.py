@@ -16,9 +16,9 @@ Checkland & Scholes 1990):
 
 This module holds the records, the reader and writer, the PQR sentence and
 the tables a notebook shows.  The formative checks (rule ids of methods.md
-§1) are in :mod:`stp_helpers.ssm_checks`; the drawing in
-:mod:`stp_helpers.ssm_draw`; rich picture images in
-:mod:`stp_helpers.ssm_image`.
+§1) are in :mod:`stp_helpers.ssm.quality`; the drawing in
+:mod:`stp_helpers.charts.ssm_draw`; rich picture images in
+:mod:`stp_helpers.ssm.rich_picture`.
 
 Examples
 --------
@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from stp_helpers import paths
 from stp_helpers.display import Markdown
 from stp_helpers.errors import CaseFileError, Problem, StpError
-from stp_helpers.tables import load_yaml, problems_from
+from stp_helpers.io.tables import load_yaml, problems_from
 
 __all__ = [
     "STAGES", "FIVE_ES", "ELEMENTS",
@@ -372,7 +372,7 @@ def _cross_problems(record: SsmRecord, name: str, lines: dict, folder: Path | No
 
     image = record.rich_picture.image
     if image is not None:
-        from stp_helpers.ssm_image import IMAGE_NAMES, ImageError, image_kind
+        from stp_helpers.ssm.rich_picture import IMAGE_NAMES, ImageError, image_kind
 
         target = Path(folder) / image if folder is not None else None
         if image not in IMAGE_NAMES.values():
@@ -445,7 +445,7 @@ def read_ssm(path: str | Path) -> SsmRecord:
 
     Structure is validated (fields, types, ids that refer to each other);
     method quality (CATWOE specific, T-rule, 5–9 activities …) is left to
-    :mod:`stp_helpers.ssm_checks`, which warns but never blocks.
+    :mod:`stp_helpers.ssm.quality`, which warns but never blocks.
 
     Parameters
     ----------

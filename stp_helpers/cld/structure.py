@@ -3,11 +3,11 @@
 Which variables sit on most loops, which loops share variables, the smallest
 set of variables whose removal cuts every loop (a feedback vertex set), and
 independent loop sets (Kampmann 2012; Oliva 2004).  Every result carries a
-readable sentence.  Import these through :mod:`stp_helpers.cld`.
+readable sentence.  Import these through :mod:`stp_helpers.cld.model`.
 
 Examples
 --------
->>> from stp_helpers.cld import build_cld
+>>> from stp_helpers.cld.model import build_cld
 >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-"), ("b", "c", "+"), ("c", "b", "+")])
 >>> print(feedback_vertex_set(g).sentence())
 Cutting the links through 1 variable (b) would break every feedback loop (exact minimum).
@@ -26,7 +26,7 @@ import networkx as nx
 import pandas as pd
 
 if TYPE_CHECKING:
-    from stp_helpers.cld import Loop, LoopList
+    from stp_helpers.cld.model import Loop, LoopList
 
 __all__ = [
     "rank_variables",
@@ -47,7 +47,7 @@ def _label(graph: nx.DiGraph, node: Any) -> str:
 
 
 def _loops_or_find(graph: nx.DiGraph, loops: LoopList | None) -> LoopList:
-    from stp_helpers.cld import find_loops
+    from stp_helpers.cld.model import find_loops
 
     return find_loops(graph) if loops is None else loops
 
@@ -60,7 +60,7 @@ def rank_variables(graph: nx.DiGraph, loops: LoopList | None = None) -> pd.DataF
     graph : networkx.DiGraph
         A CLD.
     loops : LoopList or None
-        Loops from :func:`stp_helpers.cld.find_loops`; listed with its
+        Loops from :func:`stp_helpers.cld.model.find_loops`; listed with its
         defaults when None.
 
     Returns
@@ -81,7 +81,7 @@ def rank_variables(graph: nx.DiGraph, loops: LoopList | None = None) -> pd.DataF
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-"), ("b", "c", "+"), ("c", "b", "+")])
     >>> rank_variables(g)[["variable", "loops", "reinforcing", "balancing"]].values.tolist()
     [['b', 2, 1, 1], ['a', 1, 0, 1], ['c', 1, 1, 0]]
@@ -122,7 +122,7 @@ def loop_overlaps(loops: LoopList | Sequence[Loop], max_pairs: int = 10_000) -> 
     Parameters
     ----------
     loops : LoopList or sequence of Loop
-        Loops from :func:`stp_helpers.cld.find_loops`.
+        Loops from :func:`stp_helpers.cld.model.find_loops`.
     max_pairs : int
         Stop after this many pairs (large maps have many).
 
@@ -134,7 +134,7 @@ def loop_overlaps(loops: LoopList | Sequence[Loop], max_pairs: int = 10_000) -> 
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld, find_loops
+    >>> from stp_helpers.cld.model import build_cld, find_loops
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-"), ("b", "c", "+"), ("c", "b", "+")])
     >>> loop_overlaps(find_loops(g))["sentence"].tolist()
     ['B1 and R1 share 1 variable: b.']
@@ -283,12 +283,12 @@ def feedback_vertex_set(graph: nx.DiGraph, time_limit: float = 1.0) -> FeedbackV
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "c", "+"), ("c", "a", "-"), ("c", "c", "+")])
     >>> feedback_vertex_set(g).variables
     ('c',)
     """
-    from stp_helpers.cld import validate_cld
+    from stp_helpers.cld.model import validate_cld
 
     validate_cld(graph)
     score = {v: _score(graph, v) for v in graph}
@@ -360,7 +360,7 @@ def independent_loops(graph: nx.DiGraph, loops: LoopList | Iterable[Loop] | None
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-"), ("b", "c", "+"), ("c", "a", "+")])
     >>> [lp.id for lp in independent_loops(g)]
     ['B1', 'R1']

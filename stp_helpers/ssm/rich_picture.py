@@ -14,7 +14,7 @@ Examples
 >>> image_kind(b"GIF89a....", "picture.png")
 Traceback (most recent call last):
 ...
-stp_helpers.ssm_image.ImageError: picture.png is not a PNG, JPEG or SVG image (its first bytes are those of a GIF image). Export the drawing as PNG, JPEG or SVG and upload that file.
+stp_helpers.ssm.rich_picture.ImageError: picture.png is not a PNG, JPEG or SVG image (its first bytes are those of a GIF image). Export the drawing as PNG, JPEG or SVG and upload that file.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import os
 import re
 from pathlib import Path
 
-from stp_helpers.atomic import write_atomic
+from stp_helpers.io.atomic import write_atomic
 from stp_helpers import paths
 from stp_helpers.errors import CaseExistsError, StpError
 

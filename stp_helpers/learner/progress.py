@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from stp_helpers import paths
-from stp_helpers.atomic import locked, write_atomic
+from stp_helpers.io.atomic import locked, write_atomic
 from stp_helpers.errors import StpError
 
 __all__ = [

@@ -119,7 +119,7 @@ def payoff_table(data: Mapping[str, Mapping[str, object]] | pd.DataFrame,
     >>> payoff_table({"A": {"S1": 1, "S2": 2}, "B": {"S1": 3}})
     Traceback (most recent call last):
     ...
-    stp_helpers.robustness.RobustnessError: the options table has a missing cell: option 'B' under scenario 'S2'. Fill in every option under every scenario (use 0 if the outcome is truly nothing).
+    stp_helpers.futures.robustness.RobustnessError: the options table has a missing cell: option 'B' under scenario 'S2'. Fill in every option under every scenario (use 0 if the outcome is truly nothing).
     """
     if isinstance(data, pd.DataFrame):
         frame = data.copy()
@@ -502,7 +502,7 @@ def payoffs_from_model(model: Any, futures: Any,
     ModelError
         When a parameter is not in the model (naming the scenario or option).
     """
-    from stp_helpers import scenarios as fut
+    from stp_helpers.futures import scenarios as fut
     from stp_helpers import sd
 
     rob = futures.robustness
@@ -551,7 +551,7 @@ def futures_payoffs(futures: Any, model: Any = None,
         When there is no ``robustness:`` section, or payoffs must be computed
         and no model is given.
     """
-    from stp_helpers import scenarios as fut
+    from stp_helpers.futures import scenarios as fut
 
     rob = futures.robustness
     if rob is None:

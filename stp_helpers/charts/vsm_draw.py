@@ -6,7 +6,7 @@ boxes above the System 1 units; each unit is an operation (circle, ``1.k``)
 with its management box to the right and its environment (an ellipse) to the
 left; System 3* sits left of System 3 and System 2 to the right.  Channels are
 drawn in their own colour *and* line style, with a key, so colour is never the
-only carrier.  Pathologies found by :func:`stp_helpers.vsm_diagnosis.diagnose`
+only carrier.  Pathologies found by :func:`stp_helpers.vsm.diagnosis.diagnose`
 are outlined in vermillion with their rule id written beside them; a system
 no body performs is drawn dashed and marked "missing".  A unit that unfolds
 links to the drawing of its level (``#vsm-level-<id>``), and each lower level
@@ -14,7 +14,7 @@ links back up.
 
 Examples
 --------
->>> from stp_helpers.vsm import build_description
+>>> from stp_helpers.vsm.model import build_description
 >>> desc = build_description("T", [("a", "A", "people")], bodies=[("b", "Board", ["S3", "S5"])],
 ...                          channels=[("resource-bargain", "b", "a")])
 >>> draw_vsm(desc)
@@ -29,8 +29,8 @@ from typing import Any
 
 from stp_helpers import charts
 from stp_helpers.display import HTML
-from stp_helpers.vsm import ENVIRONMENT, ViableSystem, VsmDescription, VsmError, levels
-from stp_helpers.vsm_diagnosis import Diagnosis, diagnose
+from stp_helpers.vsm.model import ENVIRONMENT, ViableSystem, VsmDescription, VsmError, levels
+from stp_helpers.vsm.diagnosis import Diagnosis, diagnose
 
 __all__ = ["draw_vsm", "draw_levels", "CHANNEL_STYLES", "MAX_DRAWN_UNITS", "PATHOLOGY"]
 
@@ -169,7 +169,7 @@ def draw_vsm(desc: VsmDescription, system: str | None = None, *, diagnosis: Diag
 
     Examples
     --------
-    >>> from stp_helpers.vsm import build_description
+    >>> from stp_helpers.vsm.model import build_description
     >>> svg = draw_vsm(build_description("T", [("a", "A", "people")])).html
     >>> svg.count('class="vsm-unit'), 'data-system="S5"' in svg, "vsm-missing" in svg
     (1, True, True)
@@ -336,7 +336,7 @@ def draw_levels(desc: VsmDescription, *, diagnosis: Diagnosis | None = None) -> 
 
     Examples
     --------
-    >>> from stp_helpers.vsm import build_description
+    >>> from stp_helpers.vsm.model import build_description
     >>> draw_levels(build_description("T", [("a", "A", "people")]))
     VSM level 0, T: 1 System 1 unit, 0 channels; pathologies highlighted: VSM-3, VSM-4, VSM-5, VSM-6, VSM-7, VSM-8
     """

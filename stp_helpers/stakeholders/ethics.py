@@ -29,11 +29,11 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from stp_helpers.csh import QUESTIONS, CshRecord, answers_table, check_csh
+from stp_helpers.stakeholders.csh import QUESTIONS, CshRecord, answers_table, check_csh
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.paths import relative
-from stp_helpers.stakeholders import Register, grid_table
-from stp_helpers.tables import read_yaml_model
+from stp_helpers.stakeholders.register import Register, grid_table
+from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["ValueConflict", "Check", "Prototype", "EthicsRecord", "read_ethics", "load_ethics", "conflicts_table",
            "ethics_checklist", "Finding", "find_personal_details", "scan_personal_details", "CHECK_ITEMS"]
@@ -113,7 +113,7 @@ def read_ethics(path: str | Path) -> EthicsRecord:
     where = relative(path)
     names: set[str] | None = None
     if (path.parent / "stakeholders.csv").exists():
-        from stp_helpers.stakeholders import read_stakeholders
+        from stp_helpers.stakeholders.register import read_stakeholders
 
         names = {s.name for s in read_stakeholders(path.parent / "stakeholders.csv")}
     problems, ids = [], set()

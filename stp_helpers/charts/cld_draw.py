@@ -10,7 +10,7 @@ carrier.
 
 Examples
 --------
->>> from stp_helpers.cld import build_cld
+>>> from stp_helpers.cld.model import build_cld
 >>> g, _ = build_cld([("rabbits", "foxes", "+"), ("foxes", "rabbits", "-", True)])
 >>> draw_cld(g, "B1")
 CLD: 2 variables, 2 links; highlighted B1
@@ -30,7 +30,7 @@ import altair as alt
 import networkx as nx
 
 from stp_helpers import charts
-from stp_helpers.cld import Loop, LoopList, find_loops, rank_variables, validate_cld
+from stp_helpers.cld.model import Loop, LoopList, find_loops, rank_variables, validate_cld
 from stp_helpers.display import HTML, Markdown
 from stp_helpers.errors import GraphError
 
@@ -139,7 +139,7 @@ def draw_cld(
     Parameters
     ----------
     graph : networkx.DiGraph
-        A CLD (see :mod:`stp_helpers.cld`).
+        A CLD (see :mod:`stp_helpers.cld.model`).
     loop : Loop, str or None
         A loop (or its id, e.g. ``"R1"``) to highlight.
     loops : LoopList or None
@@ -160,7 +160,7 @@ def draw_cld(
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "+")])
     >>> svg = draw_cld(g, "R1").html
     >>> svg.count('class="cld-link'), "#D55E00" in svg
@@ -317,7 +317,7 @@ def archetype_notes(found: Any, per_archetype: int = 1) -> Markdown:
     Parameters
     ----------
     found : ArchetypeResult
-        From :func:`stp_helpers.archetypes.find_archetypes`.
+        From :func:`stp_helpers.cld.archetypes.find_archetypes`.
     per_archetype : int
         How many matches of each archetype to explain.
 
@@ -358,7 +358,7 @@ def focus(graph: nx.DiGraph, variables: Iterable[Any]) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from stp_helpers.cld import build_cld
+    >>> from stp_helpers.cld.model import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "c", "+"), ("c", "a", "-")])
     >>> sorted(focus(g, ["a", "b"]).edges)
     [('a', 'b')]

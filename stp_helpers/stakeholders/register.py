@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from stp_helpers import paths
 from stp_helpers.errors import CaseFileError, Problem, StpError
-from stp_helpers.tables import csv_text, read_csv_rows
+from stp_helpers.io.tables import csv_text, read_csv_rows
 
 __all__ = [
     "StakeholderError", "Stakeholder", "InfluenceLink", "Register", "QUADRANTS", "SALIENCE_CLASSES",
@@ -315,7 +315,7 @@ def build_register(stakeholders: Iterable[Mapping[str, Any]],
     >>> build_register([{"name": "Police", "power": 1.4, "interest": 0.5, "legitimacy": 1, "urgency": 0}])
     Traceback (most recent call last):
     ...
-    stp_helpers.stakeholders.StakeholderError: In stakeholder 1, power: Input should be less than or equal to 1 (got 1.4). Scores are numbers from 0 to 1; names are not empty.
+    stp_helpers.stakeholders.register.StakeholderError: In stakeholder 1, power: Input should be less than or equal to 1 (got 1.4). Scores are numbers from 0 to 1; names are not empty.
     """
     rows = tuple(_make(Stakeholder, {k: v for k, v in record.items() if v is not None},
                        f"stakeholder {i + 1}") for i, record in enumerate(stakeholders))

@@ -16,7 +16,7 @@ Methods.md §6.  A case holds two plain files for this method:
 Scenario parameters are exogenous (``FUT-3``): the futures set conditions
 nobody in the case controls (a model constant), while the options set the
 levers, usually by naming a run of the case's ``scenarios.yaml``.  Decision
-rules live in :mod:`stp_helpers.robustness`.
+rules live in :mod:`stp_helpers.futures.robustness`.
 
 Examples
 --------
@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from stp_helpers import sd
 from stp_helpers.errors import CaseFileError, ModelError, Problem, StpError
 from stp_helpers.paths import relative
-from stp_helpers.tables import load_yaml, read_csv_rows, read_yaml_model
+from stp_helpers.io.tables import load_yaml, read_csv_rows, read_yaml_model
 
 __all__ = [
     "ScenarioError", "CATEGORIES", "Driver", "read_drivers", "example_drivers", "classify_driver",

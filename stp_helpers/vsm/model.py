@@ -9,7 +9,7 @@ counts of distinguishable states per unit, with the attenuators and
 amplifiers between environment, operations and management (§4.2).
 
 The diagnosis (the checklist VSM-1 … VSM-12 of §4.3) lives in
-:mod:`stp_helpers.vsm_diagnosis`; the drawing in :mod:`stp_helpers.vsm_draw`.
+:mod:`stp_helpers.vsm.diagnosis`; the drawing in :mod:`stp_helpers.charts.vsm_draw`.
 
 Examples
 --------
@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stp_helpers.errors import CaseFileError, GraphError, Problem
 from stp_helpers.paths import relative
-from stp_helpers.tables import load_yaml, problems_from
+from stp_helpers.io.tables import load_yaml, problems_from
 
 __all__ = [
     "SYSTEMS", "CHANNEL_KINDS", "INTERFACES", "ENVIRONMENT", "MAX_UNITS", "VsmError",
@@ -319,7 +319,7 @@ def validate_description(desc: VsmDescription) -> VsmDescription:
     >>> desc = build_description("T", [("a", "A", "e")], channels=[("operations", "a", "zz")])
     Traceback (most recent call last):
     ...
-    stp_helpers.vsm.VsmError: systems[0].channels[0].to: The operations channel to 'zz': there is no unit or body 'zz' in 't'. Use one of: a.
+    stp_helpers.vsm.model.VsmError: systems[0].channels[0].to: The operations channel to 'zz': there is no unit or body 'zz' in 't'. Use one of: a.
     """
     found = list(_reference_problems(desc))
     if found:
@@ -416,7 +416,7 @@ def parse_vsm(text: str, name: str = "vsm.yaml") -> VsmDescription:
         raise CaseFileError([Problem(name, f"The text is not valid YAML: {getattr(err, 'problem', err)}.",
                                      line=mark.line + 1 if mark else None,
                                      fix="Check the indentation and the space after each colon.")]) from err
-    from stp_helpers.tables import _line_map  # the same line map read_yaml_model uses
+    from stp_helpers.io.tables import _line_map  # the same line map read_yaml_model uses
 
     lines = dict(_line_map(node)) if node is not None else {}
     return _parse(data, lines, Path(name))

@@ -1,0 +1,77 @@
+"""Causal loop diagrams: the graph model, loops, structure, comparison and archetypes.
+
+This package only re-exports; the code lives in its modules:
+``model``, ``structure``, ``compare``, ``archetypes``.
+"""
+
+from __future__ import annotations
+
+from stp_helpers.cld import model
+from stp_helpers.cld.model import (
+    Loop,
+    LoopList,
+    MAX_VARIABLES,
+    POLARITY_FIX,
+    POLARITY_LABELS,
+    build_cld,
+    find_loops,
+    loop_polarity,
+    normalise_polarity,
+    parse_delay,
+    validate_cld,
+)
+from stp_helpers.cld import structure
+from stp_helpers.cld.structure import (
+    EXACT_BETWEENNESS_LIMIT,
+    FeedbackVertexSet,
+    feedback_vertex_set,
+    independent_loop_count,
+    independent_loops,
+    loop_overlaps,
+    rank_variables,
+)
+from stp_helpers.cld import compare
+from stp_helpers.cld.compare import (
+    CldComparison,
+    compare,
+    normalise_label,
+)
+from stp_helpers.cld import archetypes
+from stp_helpers.cld.archetypes import (
+    ARCHETYPES,
+    ArchetypeMatch,
+    ArchetypeResult,
+    find_archetypes,
+)
+
+__all__ = [
+    "ARCHETYPES",
+    "ArchetypeMatch",
+    "ArchetypeResult",
+    "CldComparison",
+    "EXACT_BETWEENNESS_LIMIT",
+    "FeedbackVertexSet",
+    "Loop",
+    "LoopList",
+    "MAX_VARIABLES",
+    "POLARITY_FIX",
+    "POLARITY_LABELS",
+    "archetypes",
+    "build_cld",
+    "compare",
+    "compare",
+    "feedback_vertex_set",
+    "find_archetypes",
+    "find_loops",
+    "independent_loop_count",
+    "independent_loops",
+    "loop_overlaps",
+    "loop_polarity",
+    "model",
+    "normalise_label",
+    "normalise_polarity",
+    "parse_delay",
+    "rank_variables",
+    "structure",
+    "validate_cld",
+]

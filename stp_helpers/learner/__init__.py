@@ -1,0 +1,41 @@
+"""The learner's own record: exercise progress and the portfolio of evidence.
+
+This package only re-exports; the code lives in its modules:
+``progress``, ``portfolio``.
+"""
+
+from __future__ import annotations
+
+from stp_helpers.learner import progress
+from stp_helpers.learner.progress import (
+    LEARNER_PATTERN,
+    ProgressStore,
+    notebook_key,
+    overview,
+    track,
+    track_from_environment,
+    untrack,
+)
+from stp_helpers.learner import portfolio
+from stp_helpers.learner.portfolio import (
+    ARTEFACT_NOTEBOOKS,
+    build_portfolio,
+    evidence_table,
+    write_portfolio,
+)
+
+__all__ = [
+    "ARTEFACT_NOTEBOOKS",
+    "LEARNER_PATTERN",
+    "ProgressStore",
+    "build_portfolio",
+    "evidence_table",
+    "notebook_key",
+    "overview",
+    "portfolio",
+    "progress",
+    "track",
+    "track_from_environment",
+    "untrack",
+    "write_portfolio",
+]
