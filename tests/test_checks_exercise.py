@@ -181,3 +181,30 @@ def test_table_of_free_rows_keeps_only_complete_rows() -> None:
     links.cells[2][0].value = "a"  # an unfinished row
     assert links.value() == [("a", "b", "+", "no"), ("b", "a", "-", "yes")]
     assert links.text() == "a b + no; b a - yes"
+
+
+def test_a_named_learner_has_app_attempts_recorded_in_a_kernel(tmp_path: Path) -> None:
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in (
+        "from stp_helpers.learner import progress\nfrom stp_helpers.checks import Feedback\n"
+        "from stp_helpers.checks.exercise import Exercise\nfrom stp_helpers.checks.inputs import ShortText\n"
+        "store = progress.track('dee', notebook='methods/cld.ipynb')\n"
+        "app = Exercise('name_it', lambda a, p: Feedback(a == 'x', fix=None if a == 'x' else 'Try x.'),"
+        " ShortText('Name'), 'x', predict=ShortText('Guess'))",
+        "app.predict.control.value = 'y'; app.lock_button.click()\n"
+        "app.answer.control.value = 'z'; app.check_button.click()\n"
+        "app.answer.control.value = 'x'; app.check_button.click()",
+        "progress.untrack(); app.answer.control.value = 'w'; app.check_button.click()",
+    )]
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute(env={**os.environ, "STP_PROGRESS": str(tmp_path)})
+    data = json.loads((tmp_path / "dee.json").read_text())
+    assert [(a["notebook"], a["exercise"], a["passed"], a["feedback"]) for a in data["attempts"]] == [
+        ("methods/cld.ipynb", "name_it:prediction", None, "Prediction: y"),
+        ("methods/cld.ipynb", "name_it", False, "Not yet. Try x."),
+        ("methods/cld.ipynb", "name_it", True, "Correct."),
+    ]

@@ -54,7 +54,7 @@ import ipywidgets as widgets
 from stp_helpers.checks import Feedback, is_placeholder
 from stp_helpers.checks.inputs import AnswerInput
 
-__all__ = ["Exercise", "ExerciseRecord", "Note", "model_answers_enabled", "APP_YOUR_TURN"]
+__all__ = ["Exercise", "ExerciseRecord", "Note", "model_answers_enabled", "set_recorder", "APP_YOUR_TURN"]
 
 APP_YOUR_TURN = "Your turn: answer, then press Check."
 APP_PREDICT_FIRST = "Your turn: make your prediction and lock it, then answer and press Check."
@@ -64,6 +64,18 @@ MODEL_OFF = "Model answers are turned off for this class: talk your answer throu
 Check = Callable[[Any, Any], Feedback]
 #: Signature of a progress recorder: ``record(notebook, exercise, feedback_or_note)``.
 Recorder = Callable[[str, str, Any], None]
+
+
+_recorder: list[Recorder | None] = [None]
+
+
+def set_recorder(recorder: Recorder | None) -> None:
+    """Record every exercise app of this kernel with ``recorder`` (None stops it).
+
+    :func:`stp_helpers.learner.progress.track` calls this when a learner is named,
+    so apps record without importing the progress store.
+    """
+    _recorder[0] = recorder
 
 
 def model_answers_enabled(setting: bool | None = None) -> bool:
@@ -120,7 +132,8 @@ class Exercise(widgets.VBox):
     notebook : str
         The notebook's path below ``notebooks/``, for the progress record.
     record : callable, optional
-        ``record(notebook, key, feedback)``, e.g. ``ProgressStore("ada").record``.
+        ``record(notebook, key, feedback)``, e.g. ``ProgressStore("ada").record``; default
+        the kernel's recorder (see :func:`set_recorder`), if any.
     model_answers : bool, optional
         Default ``STP_MODEL_ANSWERS`` (on unless "off").
     """
@@ -206,8 +219,9 @@ class Exercise(widgets.VBox):
                 self.show_button.disabled = True
 
     def _save(self, item: Any, suffix: str = "") -> None:
-        if self._record is not None:
-            self._record(self.notebook, self.key + suffix, item)
+        record = self._record or _recorder[0]
+        if record is not None:
+            record(self.notebook, self.key + suffix, item)
 
     # --- what the learner sees -------------------------------------------------------
     def _your_turn_text(self) -> str:

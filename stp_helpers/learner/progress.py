@@ -148,6 +148,7 @@ def track(learner: str | None = None, notebook: str | None = None) -> ProgressSt
     server's ``JPY_SESSION_NAME``) and the name of the check function called.
     """
     from stp_helpers.checks import Feedback
+    from stp_helpers.checks.exercise import set_recorder
 
     global _hook
     name = learner or os.environ.get("STP_LEARNER", "").strip()
@@ -171,6 +172,7 @@ def track(learner: str | None = None, notebook: str | None = None) -> ProgressSt
             store.record(where, calls[-1] if calls else "check", value)
 
     shell.events.register("post_run_cell", _record)
+    set_recorder(lambda nb, key, item: store.record(nb or where, key, item))  # exercise apps record too
     _hook = (shell, _record)
     return store
 
@@ -179,6 +181,9 @@ def untrack() -> None:
     """Stop recording in this kernel."""
     global _hook
     if _hook is not None:
+        from stp_helpers.checks.exercise import set_recorder
+
+        set_recorder(None)
         shell, func = _hook
         try:
             shell.events.unregister("post_run_cell", func)
