@@ -38,7 +38,7 @@ from stp_helpers.io.atomic import write_atomic
 from stp_helpers.display import HTML
 from stp_helpers.errors import StpError
 
-__all__ = ["voila_arguments", "preheat_arguments", "publish_chart_bundle",
+__all__ = ["voila_arguments", "preheat_arguments", "lesson_notebooks", "publish_chart_bundle",
            "chart_bundle_url", "classroom_token", "lan_addresses", "teacher_page"]
 
 #: Where the workbook's Voilà template keeps its static files (served below
@@ -61,7 +61,7 @@ def publish_chart_bundle(folder: Path = TEMPLATE_STATIC) -> Path | None:
         return target
     try:
         if not cached.exists():
-            subprocess.run([sys.executable, "-c", "from stp_helpers.charts import _bundle_text; _bundle_text()"],
+            subprocess.run([sys.executable, "-c", "from stp_helpers.charts import bundle_text; bundle_text()"],
                            check=True, capture_output=True, timeout=300)
         write_atomic(target, cached.read_bytes())
     except (OSError, subprocess.SubprocessError):
@@ -114,25 +114,24 @@ def voila_arguments(max_kernels: int = 40, cull_idle_seconds: int = 45, max_kern
 MAX_POOL = 60
 
 
-def preheat_arguments(notebooks: Sequence[str]) -> list[str]:
+def preheat_arguments(notebooks: Sequence[str], fill_delay: float | None = None) -> list[str]:
     """Voilà options that keep run kernels ready for each of ``notebooks``.
 
     Opening a preheated app skips starting a kernel and running the notebook.
     Each name may end in ``:N`` for a pool of N ready kernels (default 1),
     e.g. ``teaching/class.ipynb:30`` before a class of thirty opens the same
     page at once; each kernel costs its memory (about 170 MB for the class
-    page) for as long as the server runs.
+    page) for as long as the server runs.  A pool refills ``fill_delay``
+    seconds after each kernel it gives (Voilà's default: 1 s).
 
     >>> preheat_arguments(["index.ipynb"])[1]
     '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}, "index.ipynb": {"pool_size": 1}}'
-    >>> preheat_arguments(["teaching/class.ipynb:30"])[1]
-    '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}, "teaching/class.ipynb": {"pool_size": 30}}'
+    >>> preheat_arguments(["teaching/class.ipynb:30"], fill_delay=600)[1:]
+    ['--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}, "teaching/class.ipynb": {"pool_size": 30}}', '--VoilaKernelManager.fill_delay=600']
     """
     if not notebooks:
         return []
-    from stp_helpers import catalogue
-
-    known = {e.path for e in catalogue.CATALOGUE}
+    known = set(_catalogue_paths())
     pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
     for item in notebooks:
         name, _, size = item.partition(":")
@@ -142,26 +141,87 @@ def preheat_arguments(notebooks: Sequence[str]) -> list[str]:
         if size and not (size.isdigit() and 1 <= int(size) <= MAX_POOL):
             raise StpError(f"{item!r} asks for a pool of {size!r} kernels.",
                            fix=f"Give a whole number from 1 to {MAX_POOL}, e.g. '{name}:30'.")
-        pools[name] = {"pool_size": int(size) if size else 1}
-    return ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+        pools[name] = {"pool_size": max(int(size) if size else 1, pools.get(name, {}).get("pool_size", 0))}
+    delay = [] if fill_delay is None else [f"--VoilaKernelManager.fill_delay={fill_delay:g}"]
+    return ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}", *delay]
+
+
+def _catalogue_paths() -> list[str]:
+    # imported here: the catalogue loads the chart layer, which the server's kernel manager never needs
+    from stp_helpers import catalogue
+
+    return [e.path for e in catalogue.CATALOGUE]
+
+
+#: Largest lesson file read (a lesson is a few kilobytes of YAML).
+MAX_LESSON_BYTES = 256 * 1024
+#: The keys of a lesson file (or of one of its stages) that name the notebooks it opens.
+LESSON_KEYS = ("app", "apps", "notebook", "notebooks", "page", "pages")
+
+
+def lesson_notebooks(path: str | os.PathLike[str]) -> list[str]:
+    r"""The notebooks (below ``notebooks/``) a lesson file opens, in order, each once.
+
+    A lesson is a YAML file; its ``app`` or ``notebook`` key (or a list under
+    ``apps``/``notebooks``), at the top or in any of its ``stages``, names the
+    notebooks the class will open.  Teacher mode's own reader is used when the
+    package has one (``stp_helpers.lessons.lesson_notebooks``).
+
+    >>> import tempfile, pathlib
+    >>> lesson = pathlib.Path(tempfile.mkdtemp()) / "week-3.yaml"
+    >>> _ = lesson.write_text("title: Loops\napp: methods/cld.ipynb\nstages:\n  - app: teaching/class.ipynb\n")
+    >>> lesson_notebooks(lesson)
+    ['methods/cld.ipynb', 'teaching/class.ipynb']
+    """
+    import yaml  # imported here: only --lesson reads YAML, and the server's start stays light
+
+    target = Path(path)
+    try:
+        if target.stat().st_size > MAX_LESSON_BYTES:
+            raise StpError(f"{target} is larger than a lesson file can be ({MAX_LESSON_BYTES // 1024} KB).",
+                           fix="Give the lesson's YAML file, not a data file.")
+        data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise StpError(f"Cannot read the lesson file {target}: {err.strerror or err}.",
+                       fix="Give the path of a lesson's YAML file, e.g. --lesson lessons/week-3.yaml.") from err
+    except yaml.YAMLError as err:
+        raise StpError(f"{target} is not valid YAML ({err.__class__.__name__}).",
+                       fix="Check the lesson file's indentation and quotes.") from err
+    found: list[str] = []
+    blocks = [data] + (list(data.get("stages") or []) if isinstance(data, dict) else [])
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        for key in LESSON_KEYS:
+            value = block.get(key)
+            for name in [value] if isinstance(value, str) else (value if isinstance(value, list) else []):
+                name = str(name).strip().removeprefix("notebooks/")
+                if name and name not in found:
+                    found.append(name)
+    if not found:
+        raise StpError(f"{target} names no notebook for the class to open.",
+                       fix="Add an 'app: methods/cld.ipynb' line (a notebook as the gallery names it).")
+    return found
 
 
 def classroom_token() -> str:
-    """A fresh random token for one lesson."""
-    return secrets.token_urlsafe(9)
+    """A fresh random token for one lesson (a class's, or its teacher's)."""
+    return secrets.token_urlsafe(12)
 
 
 def lan_addresses() -> list[str]:
-    """The machine's IPv4 addresses other than loopback (best effort, no traffic sent)."""
-    found: set[str] = set()
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = str(info[4][0])
-            if not address.startswith("127."):
-                found.add(address)
-    except OSError:
-        pass
-    return sorted(found)
+    """The IPv4 addresses of this machine's network interfaces that are up, other than loopback.
+
+    Read from the interfaces themselves, not from the hostname: Debian
+    resolves the hostname to 127.0.1.1, which no other device can reach.
+    """
+    import psutil  # imported here: only --classroom needs the interfaces
+
+    up = {name for name, stats in psutil.net_if_stats().items() if stats.isup}
+    found = {str(a.address) for name, addrs in psutil.net_if_addrs().items() if name in up
+             for a in addrs if a.family == socket.AF_INET}
+    return sorted((a for a in found if not a.startswith(("127.", "169.254."))),
+                  key=lambda a: (not a.startswith(("192.168.", "10.", "172.")), a))
 
 
 def teacher_page(url: str) -> HTML:

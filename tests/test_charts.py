@@ -30,7 +30,7 @@ def test_offline_bundle_has_no_remote_import() -> None:
     assert alt.JupyterChart._is_offline and len(esm) > 100_000
     for host in ("esm.sh", "cdn.jsdelivr", "unpkg.com", "cdnjs"):
         assert host not in esm
-    assert charts._bundle_path().exists()
+    assert charts.bundle_path().exists()
 
 
 def test_show_gives_a_stable_text_form() -> None:

@@ -30,7 +30,9 @@ import altair as alt
 import networkx as nx
 
 from stp_helpers import charts
-from stp_helpers.cld.model import Loop, LoopList, find_loops, rank_variables, validate_cld
+from stp_helpers.cld.loops import Loop, LoopList, find_loops
+from stp_helpers.cld.model import validate_cld
+from stp_helpers.cld.structure import rank_variables
 from stp_helpers.display import HTML, Markdown
 from stp_helpers.errors import GraphError
 

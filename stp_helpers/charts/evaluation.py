@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from stp_helpers.charts import BALANCING, REINFORCING, SERIES
+from stp_helpers.charts.theme import BALANCING, REINFORCING, SERIES
 from stp_helpers.charts.sd import number
 
 __all__ = ["xmr_finding", "xmr_chart", "target_finding", "target_chart", "demand_chart",

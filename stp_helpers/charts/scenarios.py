@@ -28,7 +28,7 @@ import pandas as pd
 
 from stp_helpers.futures import robustness
 from stp_helpers.futures import scenarios as fut
-from stp_helpers.charts import BALANCING, REINFORCING, SERIES, chart_title
+from stp_helpers.charts.theme import BALANCING, REINFORCING, SERIES, chart_title
 from stp_helpers.display import HTML
 
 __all__ = ["driver_chart", "driver_finding", "regret_chart", "sweep_chart", "draw_tree", "matrix_html",

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
-from stp_helpers.charts import BALANCING, SERIES
+from stp_helpers.charts.theme import BALANCING, SERIES
 from stp_helpers.ssm.records import Catwoe
 from stp_helpers.ssm.quality import check_catwoe
 

@@ -20,7 +20,7 @@ import altair as alt
 import networkx as nx
 import pandas as pd
 
-from stp_helpers.charts import BALANCING, OKABE_ITO, REINFORCING, SERIES
+from stp_helpers.charts.theme import BALANCING, OKABE_ITO, REINFORCING, SERIES
 from stp_helpers.stakeholders.csh import CshRecord, answers_table, disagreement_table, gap_finding
 from stp_helpers.stakeholders.register import QUADRANTS, Register, grid_finding, grid_table, rank_influence
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from stp_helpers.charts import BALANCING, REINFORCING
+from stp_helpers.charts.theme import BALANCING, REINFORCING
 from stp_helpers.vsm.model import VsmDescription, VsmError
 from stp_helpers.vsm.diagnosis import variety_balance
 

@@ -55,7 +55,7 @@ def loop_polarities(answer: Any, graph: nx.DiGraph, *, length_bound: int = 8) ->
         Loop id → ``"R"``/``"B"`` (``"reinforcing"``/``"balancing"`` also
         accepted), e.g. ``{"B1": "B", "R1": "R"}``.
     graph : networkx.DiGraph
-        The CLD whose loops (from :func:`stp_helpers.cld.model.find_loops`) are asked about.
+        The CLD whose loops (from :func:`stp_helpers.cld.loops.find_loops`) are asked about.
     length_bound : int
         Longest loop included.
 

@@ -1,24 +1,27 @@
 """Causal loop diagrams: the graph model, loops, structure, comparison and archetypes.
 
 This package only re-exports; the code lives in its modules:
-``model``, ``structure``, ``compare``, ``archetypes``.
+``model``, ``loops``, ``structure``, ``compare``, ``archetypes``.
 """
 
 from __future__ import annotations
 
 from stp_helpers.cld import model
 from stp_helpers.cld.model import (
-    Loop,
-    LoopList,
     MAX_VARIABLES,
     POLARITY_FIX,
     POLARITY_LABELS,
     build_cld,
-    find_loops,
-    loop_polarity,
     normalise_polarity,
     parse_delay,
     validate_cld,
+)
+from stp_helpers.cld import loops
+from stp_helpers.cld.loops import (
+    Loop,
+    LoopList,
+    find_loops,
+    loop_polarity,
 )
 from stp_helpers.cld import structure
 from stp_helpers.cld.structure import (
@@ -67,6 +70,7 @@ __all__ = [
     "independent_loops",
     "loop_overlaps",
     "loop_polarity",
+    "loops",
     "model",
     "normalise_label",
     "normalise_polarity",

@@ -30,7 +30,8 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.cld.model import Loop, LoopList, find_loops, validate_cld
+from stp_helpers.cld.loops import Loop, LoopList, find_loops
+from stp_helpers.cld.model import validate_cld
 from stp_helpers.errors import GraphError
 
 __all__ = ["ARCHETYPES", "ArchetypeMatch", "ArchetypeResult", "find_archetypes"]
@@ -443,7 +444,7 @@ def find_archetypes(
     graph : networkx.DiGraph
         A CLD (see :mod:`stp_helpers.cld.model`).
     loops : LoopList or None
-        Loops from :func:`stp_helpers.cld.model.find_loops`; listed with its defaults
+        Loops from :func:`stp_helpers.cld.loops.find_loops`; listed with its defaults
         when None.  Loops of undetermined polarity are left out.
     only : iterable of str or None
         Archetype keys to look for (default: all nine).

@@ -23,6 +23,9 @@ from typing import Any
 
 import networkx as nx
 
+from stp_helpers.cld.loops import find_loops
+from stp_helpers.cld.model import validate_cld
+
 __all__ = ["CldComparison", "compare", "normalise_label"]
 
 _ARTICLES = ("the ", "a ", "an ")
@@ -143,8 +146,6 @@ def _lookup(reference: nx.DiGraph, synonyms: Mapping[str, str | Iterable[str]] |
 
 def _loop_keys(graph: nx.DiGraph, mapping: Mapping[Any, Any] | None, length_bound: int
                ) -> dict[tuple[Any, ...], str]:
-    from stp_helpers.cld.model import find_loops
-
     keys = {}
     for loop in find_loops(graph, length_bound=length_bound):
         seq = [mapping.get(v, ("extra", v)) if mapping is not None else v
@@ -191,8 +192,6 @@ def compare(
     >>> result.missing_links, result.loops_missed
     ((('sickness', 'workload'),), ('R1',))
     """
-    from stp_helpers.cld.model import validate_cld
-
     validate_cld(learner, source="your diagram")
     validate_cld(reference, source="the reference")
     table = _lookup(reference, synonyms)

@@ -20,13 +20,13 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 
-if TYPE_CHECKING:
-    from stp_helpers.cld.model import Loop, LoopList
+from stp_helpers.cld.loops import Loop, LoopList, find_loops
+from stp_helpers.cld.model import validate_cld
 
 __all__ = [
     "rank_variables",
@@ -47,8 +47,6 @@ def _label(graph: nx.DiGraph, node: Any) -> str:
 
 
 def _loops_or_find(graph: nx.DiGraph, loops: LoopList | None) -> LoopList:
-    from stp_helpers.cld.model import find_loops
-
     return find_loops(graph) if loops is None else loops
 
 
@@ -60,7 +58,7 @@ def rank_variables(graph: nx.DiGraph, loops: LoopList | None = None) -> pd.DataF
     graph : networkx.DiGraph
         A CLD.
     loops : LoopList or None
-        Loops from :func:`stp_helpers.cld.model.find_loops`; listed with its
+        Loops from :func:`stp_helpers.cld.loops.find_loops`; listed with its
         defaults when None.
 
     Returns
@@ -122,7 +120,7 @@ def loop_overlaps(loops: LoopList | Sequence[Loop], max_pairs: int = 10_000) -> 
     Parameters
     ----------
     loops : LoopList or sequence of Loop
-        Loops from :func:`stp_helpers.cld.model.find_loops`.
+        Loops from :func:`stp_helpers.cld.loops.find_loops`.
     max_pairs : int
         Stop after this many pairs (large maps have many).
 
@@ -134,7 +132,7 @@ def loop_overlaps(loops: LoopList | Sequence[Loop], max_pairs: int = 10_000) -> 
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld, find_loops
+    >>> from stp_helpers.cld import build_cld, find_loops
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-"), ("b", "c", "+"), ("c", "b", "+")])
     >>> loop_overlaps(find_loops(g))["sentence"].tolist()
     ['B1 and R1 share 1 variable: b.']
@@ -288,8 +286,6 @@ def feedback_vertex_set(graph: nx.DiGraph, time_limit: float = 1.0) -> FeedbackV
     >>> feedback_vertex_set(g).variables
     ('c',)
     """
-    from stp_helpers.cld.model import validate_cld
-
     validate_cld(graph)
     score = {v: _score(graph, v) for v in graph}
     work = nx.DiGraph(graph.edges)

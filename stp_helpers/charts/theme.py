@@ -1,0 +1,258 @@
+"""Every chart of the workbook: one theme, one palette, offline rendering.
+
+Charts are Altair.  They render **with no network**: the JavaScript comes
+from the installed ``vl-convert-python`` package (bundled once per machine
+into the workbook's cache) and reaches the browser from the workbook's own
+server (a cached static file under ``stp serve``, inside the widget elsewhere),
+never from a CDN.  Colours are Okabe–Ito (colour-blind safe);
+reinforcing loops are vermillion and balancing loops blue, always with their
+label.  Titles state the finding; axes carry units.
+
+Method-specific builders live in submodules (``charts.sd`` for run charts and
+Monte Carlo bands, and one per method); this module holds the theme, the
+palette, offline rendering and the builders every method shares.
+
+Examples
+--------
+>>> chart = bar_chart(pd.DataFrame({"agency": ["Police", "Housing"], "contacts": [238, 488]}),
+...                   category="agency", value="contacts", value_title="Contacts (count)",
+...                   title="Housing had the most contacts")
+>>> chart.to_dict()["title"]["text"]
+'Housing had the most contacts'
+>>> show(chart)
+Chart: Housing had the most contacts
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+# jsonschema builds a Lark grammar at import for its "iri" format checks (about 1 s and 26 MB per
+# kernel); the Vega-Lite schema that Altair validates against uses no "iri" format, so kernels
+# that draw charts skip that module.  A process that imported it already keeps it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+import altair as alt
+import pandas as pd
+
+from stp_helpers import paths
+from stp_helpers.charts import offline as chart_js
+from stp_helpers.io.atomic import write_atomic
+
+__all__ = [
+    "OKABE_ITO",
+    "REINFORCING",
+    "BALANCING",
+    "THEME",
+    "enable_offline",
+    "StpChart",
+    "show",
+    "bar_chart",
+    "SERIES",
+    "FONT",
+    "chart_title",
+    "bundle_path",
+    "bundle_text",
+]
+
+#: Okabe–Ito palette, colour-blind safe (black first).
+OKABE_ITO = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+#: Colour of reinforcing loops (vermillion).
+REINFORCING = "#D55E00"
+#: Colour of balancing loops (blue).
+BALANCING = "#0072B2"
+#: Categorical order for series: no yellow for lines (kept for fills).
+SERIES = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000")
+#: System fonts only: nothing is fetched from a font server.
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+THEME = "stp"
+
+
+@alt.theme.register(THEME, enable=True)
+def _stp_theme() -> alt.theme.ThemeConfig:
+    """The workbook's Altair theme: readable on a projector, system fonts."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "range": {"category": list(SERIES)},
+            "title": {"fontSize": 17, "subtitleFontSize": 14, "anchor": "start",
+                      "subtitleColor": "#444444"},
+            "axis": {"labelFontSize": 14, "titleFontSize": 14, "grid": True,
+                     "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 14, "titleFontSize": 14},
+            "mark": {"color": SERIES[0]},
+            "bar": {"color": SERIES[0]},
+            "line": {"strokeWidth": 2.5},
+        }
+    }
+
+
+def bundle_path() -> Any:
+    return paths.cache_dir("js") / chart_js.bundle_name()
+
+
+def bundle_text() -> str:
+    """The chart widget's full offline JavaScript (~0.9 MB), built once per machine."""
+    cached = bundle_path()
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    alt.JupyterChart.enable_offline()
+    text = str(alt.JupyterChart._esm)
+    write_atomic(cached, text)
+    return text
+
+
+def _loader(url: str) -> str:
+    """A tiny ES module that starts importing the served bundle and draws with it when it arrives.
+
+    anywidget gives a widget two seconds to load its module; on a slow
+    classroom network or a busy laptop the 0.9 MB bundle can take longer,
+    and a chart whose module timed out is never drawn.  So this module
+    returns at once and only ``render`` waits for the bundle.  The browser
+    fetches and evaluates the bundle once per page, whatever the number of
+    charts.  anywidget evaluates ``_esm`` from a ``blob:`` address, so the
+    bundle's address is made absolute against the page's own address.
+
+    >>> print(_loader("/voila/templates/stp/static/jupyterchart-0.mjs?v=0"))
+    const bundle = import(new URL("/voila/templates/stp/static/jupyterchart-0.mjs?v=0", document.baseURI).href);
+    export default { async render(view) { return (await bundle).default.render(view); } };
+    <BLANKLINE>
+    """
+    return (f"const bundle = import(new URL({json.dumps(url)}, document.baseURI).href);\n"
+            "export default { async render(view) { return (await bundle).default.render(view); } };\n")
+
+
+def enable_offline() -> None:
+    """Make every :class:`altair.JupyterChart` load its JavaScript offline.
+
+    In a kernel of the workbook's Voilà server (``stp serve``), which serves
+    the bundle as a static file and names it in ``STP_CHART_JS``, each chart
+    widget carries only a two-line module that imports that file: the browser
+    downloads it once, caches it, and evaluates it once per page.  Everywhere
+    else (JupyterLab, nbconvert) the whole bundle travels inside the widget.
+    The bundle is built once by ``vl-convert-python`` and kept in the cache.
+    Safe to call many times.
+    """
+    if getattr(alt.JupyterChart, "_is_offline", False):
+        return
+    served = os.environ.get(chart_js.CHART_JS_ENV, "").strip()
+    alt.JupyterChart._esm = _loader(served) if served else bundle_text()
+    alt.JupyterChart._is_offline = True
+
+
+def chart_title(chart: alt.TopLevelMixin) -> str:
+    """Return a chart's title text ('' when it has none)."""
+    title = chart.to_dict(validate=False).get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return str(title)
+
+
+class StpChart(alt.JupyterChart):
+    """An offline :class:`altair.JupyterChart` with a stable text form.
+
+    The plain-text form is ``Chart: <title>``, so a notebook's stored output
+    says what the chart shows and is the same on every run (nbval compares it).
+    """
+
+    def __repr__(self) -> str:
+        return f"Chart: {chart_title(self.chart)}" if self.chart is not None else "Chart"
+
+
+def show(chart: alt.TopLevelMixin) -> StpChart:
+    """Return an offline, updatable chart widget for ``chart``.
+
+    Parameters
+    ----------
+    chart : altair chart
+        Built by one of this module's builders.
+
+    Returns
+    -------
+    StpChart
+        A widget; assign ``.chart`` to redraw it in place (apps do this).
+    """
+    enable_offline()
+    return StpChart(chart)
+
+
+def _subtitle(case_title: str | None, source: str | None) -> list[str]:
+    parts = [p for p in (case_title, f"Source: {source}" if source else None) if p]
+    return parts
+
+
+def bar_chart(
+    data: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    value_title: str,
+    title: str,
+    category_title: str | None = None,
+    subtitle: str | list[str] | None = None,
+    highlight: str | None = None,
+    order: list[str] | None = None,
+) -> alt.LayerChart:
+    """Horizontal bars, largest first, with the value written at each bar's end.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per category.
+    category, value : str
+        Column names.
+    value_title : str
+        Axis title with units, e.g. ``"Contacts (count)"``.
+    title : str
+        The finding the chart shows.
+    category_title : str, optional
+        Axis title for the categories (default: the column name, capitalised).
+    subtitle : str or list of str, optional
+        Case, scenario and source.
+    highlight : str, optional
+        A category drawn in vermillion; the others are blue.
+    order : list of str, optional
+        Category order from top to bottom (default: largest value first).
+
+    Returns
+    -------
+    altair.LayerChart
+    """
+    if data.empty:
+        raise ValueError("bar_chart needs at least one row")
+    if order is None:
+        order = data.sort_values(value, ascending=False, kind="stable")[category].tolist()
+    colour: Any = alt.value(SERIES[0])
+    if highlight is not None:
+        colour = alt.condition(
+            alt.datum[category] == highlight, alt.value(REINFORCING), alt.value(SERIES[0])
+        )
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=category_title or category.capitalize()),
+        x=alt.X(f"{value}:Q", title=value_title),
+    )
+    bars = base.mark_bar().encode(color=colour, tooltip=[category, value])
+    labels = base.mark_text(align="left", dx=4, fontSize=14).encode(text=f"{value}:Q")
+    props: dict[str, Any] = {"text": title}
+    if subtitle:
+        props["subtitle"] = subtitle
+    return (bars + labels).properties(title=alt.TitleParams(**props), height=alt.Step(32))
+
+
+# Builders of the stock-and-flow notebook, re-exported for ``charts.run_chart`` etc.
