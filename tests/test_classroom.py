@@ -12,10 +12,10 @@ import ipywidgets as w
 import pytest
 
 from stp_helpers import catalogue
-from stp_helpers.classroom import ClassStore, default_store
+from stp_helpers.classroom.store import ClassStore, default_store
 from stp_helpers.errors import StpError
-from stp_helpers.lessons import BehaviourModeLesson, BehaviourModeTeacher
-from stp_helpers.widgets.classroom import Reveal
+from stp_helpers.classroom.lessons import BehaviourModeLesson, BehaviourModeTeacher
+from stp_helpers.classroom.widgets import Reveal
 
 
 def test_store_rules(tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_lesson_run_is_cached_so_class_kernels_skip_pysd(tmp_path: Path) -> None
     import subprocess
     import sys
 
-    code = ("import sys, json\nfrom stp_helpers import lessons\nd = lessons.behaviour_lesson_data()\n"
+    code = ("import sys, json\nfrom stp_helpers.classroom import lessons\nd = lessons.behaviour_lesson_data()\n"
             "print(json.dumps([d.cut_year, d.final_year, d.mode, d.units, len(d.run), float(d.run['value'].sum()),"
             " 'pysd' in sys.modules]))")
     env = {**os.environ, "STP_CACHE": str(tmp_path)}

@@ -1,13 +1,13 @@
 """Teacher-mode apps: stage control and reveal, pulse questions and the pulse board.
 
-The teacher's apps write to the lesson's :class:`~stp_helpers.classroom.ClassStore`;
+The teacher's apps write to the lesson's :class:`~stp_helpers.classroom.store.ClassStore`;
 the students' apps read it every ``poll`` seconds in a background thread (and
 on :meth:`refresh`), so a click at the front reaches every screen.
 
 Examples
 --------
 >>> import tempfile, pathlib, ipywidgets as w
->>> from stp_helpers.classroom import ClassStore
+>>> from stp_helpers.classroom.store import ClassStore
 >>> store = ClassStore(pathlib.Path(tempfile.mkdtemp()) / "c.sqlite3")
 >>> control = StageControl("demo", ["The data so far", "The whole run"], store=store)
 >>> reveal = Reveal("demo", [w.HTML("one"), w.HTML("two")], store=store, poll=0)
@@ -30,7 +30,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from stp_helpers import charts
-from stp_helpers.classroom import ClassStore, default_store, student_id
+from stp_helpers.classroom.store import ClassStore, default_store, student_id
 from stp_helpers.errors import StpError
 
 __all__ = ["StageControl", "Reveal", "PulseQuestion", "PulseBoard", "pulse_chart"]

@@ -25,9 +25,9 @@ import pandas as pd
 
 from stp_helpers import charts, paths
 from stp_helpers.io.atomic import write_atomic
-from stp_helpers.classroom import ClassStore
+from stp_helpers.classroom.store import ClassStore
 from stp_helpers.display import Markdown
-from stp_helpers.widgets.classroom import PulseBoard, PulseQuestion, Reveal, StageControl
+from stp_helpers.classroom.widgets import PulseBoard, PulseQuestion, Reveal, StageControl
 
 __all__ = ["behaviour_lesson_data", "BehaviourModeLesson", "BehaviourModeTeacher", "QUESTION", "PROMPT", "STAGES"]
 
