@@ -1,4 +1,4 @@
-"""Shared fixtures: doctest namespace, shipped-data guard, Voilà server and browser."""
+"""Shared fixtures: test data, CLD-T1, doctest namespace, shipped-data guard, Voilà server and browser."""
 
 from __future__ import annotations
 
@@ -20,9 +20,41 @@ import pandas as pd
 import pytest
 
 import stp_helpers
-from stp_helpers import catalogue, paths
+from stp_helpers import catalogue, cld, paths
 
 REPO = paths.REPO_ROOT
+#: Third-party models and examples copied into the repository (licences in tests/data/SOURCES.md).
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+def data_file(*parts: str) -> Path:
+    """Return a path under ``tests/data/``; a missing fixture fails the test, never skips it."""
+    path = TEST_DATA.joinpath(*parts)
+    assert path.exists(), f"test fixture missing: tests/data/{'/'.join(parts)} (see tests/data/SOURCES.md)"
+    return path
+
+
+# CLD-T1 (methods.md §2.4), the five-variable diagram many tests share: U unmet need,
+# C crisis interventions, W staff workload, P prevention capacity, S staff sickness absence.
+# Five loops: B1 (C, U), B2 (P, U) delayed, R1 (S, W) delayed, R2 (C, W, P, U), R3 (C, W, S, P, U).
+# tests/fixtures/cld/cld_t1.csv holds the same diagram as a case file (with notes).
+CLD_T1_LINKS: tuple[tuple[str, str, str, bool], ...] = (
+    ("U", "C", "+", False), ("C", "U", "-", False), ("C", "W", "+", False),
+    ("W", "P", "-", True), ("P", "U", "-", False), ("W", "S", "+", True),
+    ("S", "W", "+", False), ("S", "P", "-", False), ("U", "P", "+", True),
+)
+CLD_T1_LABELS: tuple[tuple[str, str], ...] = (
+    ("U", "unmet need"), ("C", "crisis interventions"), ("W", "staff workload"),
+    ("P", "prevention capacity"), ("S", "staff sickness absence"),
+)
+
+
+@pytest.fixture
+def cld_t1() -> nx.DiGraph:
+    """CLD-T1 built afresh for each test (tests may change it)."""
+    graph, warnings = cld.build_cld(CLD_T1_LINKS, CLD_T1_LABELS)
+    assert warnings == []
+    return graph
 
 # Teacher mode's shared store: a fresh one per test session, so stored notebook outputs
 # (a lesson with no answers yet) are what every run sees; kernels inherit it.

@@ -1,8 +1,8 @@
 """Tiny Vensim models the stock-and-flow tests share, and a fixture helper to load them.
 
-``growth_mdl()`` is exponential growth from 100 people at 10 %/year over ten
-yearly steps (Population(10) = 100 · 1.1¹⁰ = 259.374…); extra equations are
-spliced in before the control section.
+``growth_mdl()`` is ``tests/data/sd/growth.mdl``: exponential growth from 100
+people at 10 %/year over ten yearly steps (Population(10) = 100 · 1.1¹⁰ =
+259.374…); extra equations are spliced in before the control section.
 """
 
 from __future__ import annotations
@@ -15,17 +15,9 @@ import pytest
 
 from stp_helpers.sd import Model, load_model
 
-_GROWTH = """\
-Population = INTEG(growth, 100) ~ person [0,?] ~ The population. |
-growth = growth rate * Population ~ person/Year ~ Inflow. |
-growth rate = 0.1 ~ 1/Year [0,1,0.01] ~ Fractional growth rate. |
-"""
-_CONTROL = """\
-FINAL TIME = 10 ~ Year ~ End. |
-INITIAL TIME = 0 ~ Year ~ Start. |
-SAVEPER = TIME STEP ~ Year ~ Save every step. |
-TIME STEP = 1 ~ Year ~ Step. |
-"""
+#: The growth model itself, written once (Population(10) = 259.374246 at DT 1).
+GROWTH_FILE = Path(__file__).resolve().parent / "data" / "sd" / "growth.mdl"
+_CONTROL = "FINAL TIME ="
 
 #: Equations that add a scaled output (for sensitivity and Monte Carlo tests).
 SCALED_OUTPUT = (
@@ -36,8 +28,9 @@ SCALED_OUTPUT = (
 
 def growth_mdl(*extra: str) -> str:
     """Return the growth model's text with ``extra`` equations added."""
-    lines = "".join(f"{line}\n" for line in extra)
-    return "{UTF-8}\n" + _GROWTH + lines + _CONTROL
+    text = GROWTH_FILE.read_text(encoding="utf-8")
+    head, control = text.split(_CONTROL, 1)
+    return head + "".join(f"{line}\n" for line in extra) + _CONTROL + control
 
 
 @contextmanager

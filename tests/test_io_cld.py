@@ -1,7 +1,7 @@
 """Tests for the CLD readers and writers in stp_helpers.io.
 
 Expected values: CLD-T1 (methods.md §2.4), the LOOPY table in
-/work/shared/data/cld/README.md, and the Vensim sample sketches read by hand.
+tests/data/cld/README.md, and the Vensim sample sketches read by hand.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import CLD_T1_LINKS, data_file
 
 from stp_helpers import cld
 from stp_helpers.errors import CaseExistsError, CaseFileError, StpError
@@ -23,10 +24,6 @@ from stp_helpers.io.loopy import read_loopy
 from stp_helpers.io.vensim_sketch import read_vensim_sketch
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cld"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-LOOPY = SHARED / "data" / "cld" / "loopy"
-SAMPLES = SHARED / "test-models"
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
 
 
 def rows(problem_error: CaseFileError) -> list[tuple[int | None, str | None]]:
@@ -57,6 +54,9 @@ def mixed_graph() -> nx.DiGraph:
 # --- CSV ----------------------------------------------------------------------
 
 def test_csv_cld_t1(t1):
+    # The case file holds CLD-T1 as conftest writes it, plus notes.
+    assert {(u, v, p, d) for u, v, p, d in CLD_T1_LINKS} == {
+        (u, v, e["polarity"], e["delay"]) for u, v, e in t1.edges(data=True)}
     loops = cld.find_loops(t1)
     assert loops.ids() == ["B1", "B2", "R1", "R2", "R3"]
     assert t1.nodes["U"]["label"] == "unmet need"
@@ -280,20 +280,18 @@ LOOPY_TABLE = {
 }
 
 
-@needs_shared
 @pytest.mark.parametrize("name", list(LOOPY_TABLE))
 def test_loopy_fixtures(name):
     nodes, edges, expected = LOOPY_TABLE[name]
-    result = read_loopy(LOOPY / f"{name}.loopy.json")
+    result = read_loopy(data_file("cld", "loopy", f"{name}.loopy.json"))
     assert (result.graph.number_of_nodes(), result.graph.number_of_edges()) == (nodes, edges)
     loops = cld.find_loops(result.graph)
     assert [(lp.polarity, list(lp.variables)) for lp in loops] == expected
 
 
-@needs_shared
 def test_loopy_link_and_notes():
     import urllib.parse
-    text = (LOOPY / "automation_job_loss.loopy.json").read_text(encoding="utf-8")
+    text = data_file("cld", "loopy", "automation_job_loss.loopy.json").read_text(encoding="utf-8")
     link = "https://ncase.me/loopy/v1.1/?data=" + urllib.parse.quote(text.strip(), safe="[],")
     result = read_loopy(io.StringIO(link))
     assert "job loss" in result.graph
@@ -320,10 +318,9 @@ def test_loopy_repeated_labels_kept_apart():
 
 # --- Vensim sketch ------------------------------------------------------------
 
-@needs_shared
 def test_vensim_sdeverywhere_sir_polarities():
     # The sketch marks its loops with comments B (Depletion), R (Contagion), B (Recovery).
-    result = read_vensim_sketch(SAMPLES / "sdeverywhere" / "models" / "sir" / "sir.mdl")
+    result = read_vensim_sketch(data_file("test-models", "sdeverywhere", "models", "sir", "sir.mdl"))
     loops = cld.find_loops(result.graph)
     assert sorted((lp.polarity, frozenset(lp.variables)) for lp in loops) == sorted([
         ("B", frozenset({"Susceptible Population S", "Infection Rate"})),
@@ -333,9 +330,8 @@ def test_vensim_sdeverywhere_sir_polarities():
     assert result.graph.number_of_nodes() == 11
 
 
-@needs_shared
 def test_vensim_sdxorg_sir_flows_and_unmarked_arrows():
-    result = read_vensim_sketch(SAMPLES / "sdxorg" / "samples" / "SIR" / "SIR.mdl")
+    result = read_vensim_sketch(data_file("test-models", "sdxorg", "samples", "SIR", "SIR.mdl"))
     g = result.graph
     assert g.number_of_nodes() == 8
     # Pipes: inflow + into the stock it fills, outflow − from the stock it drains.
@@ -349,13 +345,12 @@ def test_vensim_sdxorg_sir_flows_and_unmarked_arrows():
     assert not g.has_edge("Total Population", "Susceptible")  # initial-value arrow
     assert "6 arrow(s) carry no polarity mark" in result.warnings[0].problem
     with pytest.raises(CaseFileError, match="no polarity mark"):
-        read_vensim_sketch(SAMPLES / "sdxorg" / "samples" / "SIR" / "SIR.mdl",
+        read_vensim_sketch(data_file("test-models", "sdxorg", "samples", "SIR", "SIR.mdl"),
                            missing_polarity="error")
 
 
-@needs_shared
 def test_vensim_teacup():
-    g = read_vensim_sketch(SAMPLES / "sdxorg" / "samples" / "teacup" / "teacup.mdl").graph
+    g = read_vensim_sketch(data_file("test-models", "sdxorg", "samples", "teacup", "teacup.mdl")).graph
     assert sorted(g) == ["Characteristic Time", "Heat Loss to Room", "Room Temperature",
                          "Teacup Temperature"]
     assert g.edges["Heat Loss to Room", "Teacup Temperature"]["polarity"] == "-"
@@ -437,7 +432,7 @@ def test_case_cld_reads_cleanly(case):
 
 
 def test_wiltshire_crisis_response_is_a_fix_that_fails():
-    from stp_helpers.archetypes import find_archetypes
+    from stp_helpers.cld.archetypes import find_archetypes
     folder = CASES / "wiltshire-complex-needs"
     graph = read_cld_csv(folder / "cld.csv", folder / "cld_variables.csv").graph
     # By hand: crisis contacts → reactive interventions → unmet need (−) → crisis contacts is B;
@@ -448,7 +443,7 @@ def test_wiltshire_crisis_response_is_a_fix_that_fails():
 
 
 def test_plymouth_gaming_is_a_fix_that_fails():
-    from stp_helpers.archetypes import find_archetypes
+    from stp_helpers.cld.archetypes import find_archetypes
     folder = CASES / "plymouth-alliance"
     graph = read_cld_csv(folder / "cld.csv", folder / "cld_variables.csv").graph
     # By hand: target pressure → gaming → reported performance (−) → target pressure is B;

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import data_file
 from sd_models import growth_mdl
 
 from stp_helpers.errors import ModelError
@@ -58,9 +59,8 @@ def test_same_content_elsewhere_shares_the_cache(tmp_path):
 
 
 def test_itmx_is_read_as_xmile(tmp_path):
-    root = Path(__file__).resolve().parents[2] / "shared" / "test-models"
-    itmx = next(iter(sorted(root.glob("bptk-py-tutorial/**/*.itmx"))), None)
-    assert itmx is not None, "shared/test-models must sit beside the checkout (CI puts it there)"
+    itmx = data_file("test-models", "bptk-py-tutorial", "concepts", "accessing_raw_simulation_results",
+                     "simulation_models", "sd_simple_project.itmx")
     model = load_model(itmx, require_stocks=False)
     assert len(model.run()) > 0
 

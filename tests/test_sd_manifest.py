@@ -1,6 +1,6 @@
 """Third-party models with reference output, through ``stp_helpers.sd.load_model``.
 
-Parametrised over ``/work/shared/test-models/MANIFEST.csv`` (see its README):
+Parametrised over ``tests/data/test-models/MANIFEST.csv`` (see its README):
 
 * every ``pass`` row must reproduce its reference output (rtol 1e-3,
   atol 1e-5) after translation in the workbook's cache;
@@ -24,26 +24,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TEST_DATA
 
 from stp_helpers.errors import ModelError
 from stp_helpers.sd import load_model
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ROOT = SHARED / "test-models"
+ROOT = TEST_DATA / "test-models"
 MANIFEST = ROOT / "MANIFEST.csv"
 
-if MANIFEST.exists():
-    with open(MANIFEST, newline="", encoding="utf-8") as fh:
-        ALL_ROWS = list(csv.DictReader(fh))
-else:  # pragma: no cover - the shared folder is missing
-    ALL_ROWS = []
+# A missing manifest is an error at collection, never a silent skip.
+with open(MANIFEST, newline="", encoding="utf-8") as fh:
+    ALL_ROWS = list(csv.DictReader(fh))
 PASS_ROWS = [r for r in ALL_ROWS if r["pysd_status"] == "pass"]
 FAIL_ROWS = [
     r for r in ALL_ROWS if r["pysd_status"] in {"fail-translate", "fail-run", "empty-model"}
 ]
 CONTROL = {"time", "initial time", "final time", "time step", "saveper"}
 
-pytestmark = pytest.mark.skipif(not ALL_ROWS, reason=f"{MANIFEST} not found")
+
+def test_manifest_covers_the_models():
+    # The counts in tests/data/test-models/README.md (PySD 3.14.3).
+    assert (len(ALL_ROWS), len(PASS_ROWS), len(FAIL_ROWS)) == (368, 261, 79)
+    missing = [r["path"] for r in ALL_ROWS if not (ROOT / r["path"]).is_file()]
+    assert missing == []
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import data_file
 from sd_models import growth_mdl
 
 from stp_helpers.errors import StpError
@@ -21,7 +22,6 @@ from stp_helpers.sd import (
     validate,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "test-models"
 GROWTH = growth_mdl()
 DECAY = """{UTF-8}
 Gap = INTEG(-closing, 100) ~ widget ~ Gap to the goal. |
@@ -72,8 +72,7 @@ def test_sd_t2_euler_factors(models):
 
 
 def test_sd_t3_teacup():
-    path = SHARED / "sdxorg" / "samples" / "teacup" / "teacup.mdl"
-    assert path.exists(), "shared/test-models must sit beside the checkout (CI puts it there)"
+    path = data_file("test-models", "sdxorg", "samples", "teacup", "teacup.mdl")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STP_CACHE", str(Path(__import__("tempfile").gettempdir())
                                    / "stp-workbook-test-cache"))

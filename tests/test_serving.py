@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +26,30 @@ from stp_helpers.errors import StpError
 LOGS: dict[str, Path] = {}
 
 
+def wait_for(condition: Callable[[], bool], timeout: float, what: str,
+             proc: subprocess.Popen | None = None, log: Path | None = None) -> None:
+    """Poll ``condition`` until it holds; fail the test if Voilà exits or ``timeout`` s pass first."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        tail = log.read_text()[-3000:] if log is not None else ""
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"Voilà exited with code {proc.returncode} before it did {what}:\n{tail}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"Voilà did not {what} within {timeout} s:\n{tail}")
+        time.sleep(0.2)
+
+
+def _answers(url: str) -> bool:
+    """True once the server answers ``url`` at all (an HTTP error status is an answer)."""
+    try:
+        urllib.request.urlopen(url, timeout=2).close()
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
 @contextmanager
 def served(**options: object) -> Iterator[str]:
     port = _free_port()
@@ -36,18 +60,23 @@ def served(**options: object) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     LOGS[base] = log
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_for(lambda: _answers(base + "/login"), 90, "answer on " + base, proc, log)
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_start_up_wait_fails_when_the_server_never_answers(tmp_path: Path) -> None:
+    silent = f"http://127.0.0.1:{_free_port()}/login"
+    with pytest.raises(pytest.fail.Exception, match="did not answer on .* within 1 s"):
+        wait_for(lambda: _answers(silent), 1, "answer on " + silent)
+    log = tmp_path / "voila.log"
+    log.write_text("Traceback: port in use\n")
+    gone = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    gone.wait()
+    with pytest.raises(pytest.fail.Exception, match="exited with code 3(.|\n)*port in use"):
+        wait_for(lambda: _answers(silent), 60, "answer", gone, log)
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -109,10 +138,9 @@ def test_teacher_page_and_tokens() -> None:
 
 def test_preheated_gallery_uses_a_ready_kernel() -> None:
     with served(preheat=["index.ipynb"]) as base:
-        deadline = time.monotonic() + 90
-        while "Kernel started" not in LOGS[base].read_text() and time.monotonic() < deadline:
-            time.sleep(0.5)
-        time.sleep(8)  # the pool runs the notebook once its kernel has started
+        # Voilà hands out a pooled kernel once the pool is filled (kernel started, notebook queued).
+        wait_for(lambda: "Kernel pool of index.ipynb is filled" in LOGS[base].read_text(), 120,
+                 "fill the pool for index.ipynb", log=LOGS[base])
         status, body = fetch(base + "/voila/render/index.ipynb")
         log = LOGS[base].read_text()
     assert status == 200 and "stp-workbook: systems thinking methods" in body
