@@ -34,79 +34,202 @@ def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browser: bool = False,
-                  token: str = "", max_kernels: int = 40, cull_idle_seconds: int = 900,
-                  preheat: Sequence[str] = ()) -> list[str]:
-    """Return the command line that serves the notebooks folder with Voilà.
+                  token: str = "", max_kernels: int = 40, cull_idle_seconds: int = 45,
+                  preheat: Sequence[str] = (), teacher_token: str = "", max_kernels_per_client: int = 0,
+                  fill_delay: float | None = None) -> list[str]:
+    """Return the command line that serves the notebooks folder with the workbook's Voilà.
 
-    Sources are stripped, tracebacks hidden, kernels capped and idle ones culled.
-    Without a token, only 127.0.0.1 may be used as ``host``.  Notebooks named in
-    ``preheat`` (paths below ``notebooks/``) keep one kernel ready, already run.
+    Sources are stripped, tracebacks hidden, kernels capped and unused ones
+    stopped.  Without a token, only 127.0.0.1 may be used as ``host``, and
+    requests naming another host are refused.  With ``teacher_token``, the
+    teacher's pages need that token and ``token`` opens the others.
+    Notebooks named in ``preheat`` (paths below ``notebooks/``) keep kernels
+    ready, already run.  The port is never changed silently.
     """
     from stp_helpers.serving import preheat_arguments, voila_arguments
 
     if host not in ("127.0.0.1", "localhost") and not token:
         raise StpError(f"Serving on {host} needs a token.", fix="Use 'stp serve --classroom', which makes one.")
     return [
-        sys.executable, "-m", "voila", str(paths.NOTEBOOKS_DIR),
-        f"--port={port}", f"--Voila.ip={host}", "--template=stp",
+        sys.executable, "-m", "stp_helpers.serving_app", str(paths.NOTEBOOKS_DIR),
+        f"--port={port}", "--Voila.port_retries=0", f"--Voila.ip={host}", "--template=stp",
         "--strip_sources=True", "--show_tracebacks=False", f"--token={token}",
-        *voila_arguments(max_kernels=max_kernels, cull_idle_seconds=cull_idle_seconds),
-        *preheat_arguments(preheat),
+        "--Voila.identity_provider_class=stp_helpers.serving_app.ClassroomIdentityProvider",
+        f"--ClassroomIdentityProvider.teacher_token={teacher_token}",
+        f"--StpVoila.allow_remote_access={bool(token)}",
+        *voila_arguments(max_kernels=max_kernels, cull_idle_seconds=cull_idle_seconds,
+                         max_kernels_per_client=max_kernels_per_client),
+        *preheat_arguments(preheat, fill_delay=fill_delay),
         *(["--no-browser"] if not open_browser else []),
     ]
 
 
-def _wait_for(url: str, seconds: float = 60) -> bool:
-    import time
-    import urllib.request
+#: Seconds a lesson's pools wait before refilling after giving a kernel, so that refills do not
+#: start while the class arrives (Voilà's default is 1 s: thirty students meant thirty new kernels).
+LESSON_FILL_DELAY = 600
+#: Longest wait for the gallery's preheated kernel before the address is printed anyway.
+GALLERY_READY_SECONDS = 90
 
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+
+def _port_taken(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            urllib.request.urlopen(url, timeout=2)
-            return True
+            sock.bind(("0.0.0.0" if host in ("", "0.0.0.0") else host, port))
         except OSError:
-            time.sleep(0.3)
+            return True
     return False
 
 
+def _check_port(host: str, port: int) -> None:
+    if not _port_taken(host, port):
+        return
+    free = next((p for p in range(port + 1, port + 50) if not _port_taken(host, p)), None)
+    hint = f"stp serve --port {free}" if free else "stp serve --port <a free port>"
+    raise StpError(f"Port {port} is already in use on this computer (another 'stp serve', Voilà or JupyterLab?).",
+                   fix=f"Stop that server (Ctrl+C in its window), or use another port: {hint}")
+
+
+def _ready(proc: object, port: int, token: str, lesson: bool) -> bool:
+    """Wait until the server answers on 127.0.0.1:``port`` and its pools are full; False if it stopped."""
+    import json
+    import time
+    import urllib.request
+
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/stp/ready",
+                                     headers={"Authorization": f"token {token}"} if token else {})
+    answered = None
+    shown = ""
+    while proc.poll() is None:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                status = json.load(response)
+        except (OSError, ValueError):
+            time.sleep(0.3)
+            continue
+        answered = answered or time.monotonic()
+        if status.get("ready") or (not lesson and time.monotonic() - answered > GALLERY_READY_SECONDS):
+            return True
+        progress = ", ".join(f"{p['ready']}/{p['size']} for {name}" for name, p in status.get("pools", {}).items())
+        if lesson and progress != shown:
+            print(f"Preheating the lesson's apps: {progress} kernels ready.", flush=True)
+            shown = progress
+        time.sleep(1)
+    return False
+
+
+def _stop_tree(proc: object, grace: float = 30) -> None:
+    """Stop Voilà (which stops its kernels), then any of its processes still running."""
+    import signal
+    import subprocess
+
+    import psutil
+
+    try:
+        family = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.Error:
+        family = []
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    left = [p for p in family if p.is_running()]
+    for child in left:
+        try:
+            child.terminate()
+        except psutil.Error:
+            pass
+    _, left = psutil.wait_procs(left, timeout=5)
+    for child in left:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+
+
+class _Stopped(Exception):
+    """SIGINT or SIGTERM reached ``stp serve``."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _print_addresses(args: argparse.Namespace, host: str, token: str, teacher: str) -> str:
+    """Print where the gallery (and the class) are; return the address to open in a browser."""
+    from stp_helpers import serving
+
+    gallery = "voila/render/index.ipynb"
+    if not args.classroom:
+        local = f"http://127.0.0.1:{args.port}/{gallery}"
+        print(f"The stp-workbook gallery is at {local} (Ctrl+C to stop)", flush=True)
+        return local
+    mine = f"http://127.0.0.1:{args.port}/{gallery}?token={teacher}"
+    print(f"The stp-workbook gallery is at {mine} (Ctrl+C to stop)", flush=True)
+    print(f"Teacher's page (this address is for you only): "
+          f"http://127.0.0.1:{args.port}/voila/render/teaching/teacher.ipynb?token={teacher}", flush=True)
+    addresses = serving.lan_addresses() if host == "0.0.0.0" else [host]
+    urls = [f"http://{a}:{args.port}/{gallery}?token={token}" for a in addresses]
+    for url in urls:
+        print(f"Class address: {url}", flush=True)
+    if not urls:
+        print("No network interface other than loopback is up, so no other device can reach this one. "
+              "Join the room's network (or start a hotspot), then start 'stp serve --classroom' again.", flush=True)
+    page = serving.teacher_page(urls[0] if urls else f"http://127.0.0.1:{args.port}/{gallery}?token={token}")
+    target = paths.cache_dir("classroom") / "join.html"
+    target.write_text(page.html, encoding="utf-8")
+    print(f"Teacher's page with a QR code: {target}", flush=True)
+    return mine
+
+
 def _serve(args: argparse.Namespace) -> int:
+    import signal
     import subprocess
     import webbrowser
 
     from stp_helpers import serving
 
-    args.preheat = args.preheat if args.preheat is not None else ["index.ipynb"]
-    token, host = "", "127.0.0.1"
+    preheat = list(args.preheat) if args.preheat is not None else ["index.ipynb"]
+    fill_delay = None
+    if args.lesson:
+        preheat += [f"{name}:{args.class_size}" for name in serving.lesson_notebooks(args.lesson)]
+        fill_delay = LESSON_FILL_DELAY
+    token, teacher, host = "", "", "127.0.0.1"
     if args.classroom:
-        token = serving.classroom_token()
+        token, teacher = serving.classroom_token(), serving.classroom_token()
         host = args.host or "0.0.0.0"
     elif args.host and args.host not in ("127.0.0.1", "localhost"):
         raise StpError("Listening beyond this computer needs the explicit classroom mode.",
                        fix="Use 'stp serve --classroom' (it prints a token for the class).")
-    query = f"?token={token}" if token else ""
-    local = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb{query}"
-    cmd = voila_command(args.port, host, token=token, max_kernels=args.max_kernels,
-                        cull_idle_seconds=args.cull_idle, preheat=args.preheat)
-    proc = subprocess.Popen(cmd, env=voila_env())
+    _check_port(host, args.port)
+    per_client = args.max_kernels_per_client if args.max_kernels_per_client is not None else (
+        5 if args.classroom else 0)
+    cmd = voila_command(args.port, host, token=token, teacher_token=teacher, max_kernels=args.max_kernels,
+                        cull_idle_seconds=args.cull_idle, preheat=preheat, max_kernels_per_client=per_client,
+                        fill_delay=fill_delay)
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    proc = subprocess.Popen(cmd, env=voila_env(), start_new_session=True)
     try:
-        if _wait_for(f"http://127.0.0.1:{args.port}/login"):
-            print(f"The stp-workbook gallery is at {local} (Ctrl+C to stop)", flush=True)
-            if args.classroom:
-                addresses = serving.lan_addresses() if host == "0.0.0.0" else [host]
-                urls = [f"http://{a}:{args.port}/voila/render/index.ipynb{query}" for a in addresses]
-                for url in urls:
-                    print(f"Class address: {url}", flush=True)
-                page = serving.teacher_page(urls[0] if urls else local)
-                target = paths.cache_dir("classroom") / "join.html"
-                target.write_text(page.html, encoding="utf-8")
-                print(f"Teacher's page with a QR code: {target}", flush=True)
-            if not args.no_browser:
-                webbrowser.open(local)
+        if not _ready(proc, args.port, teacher or token, lesson=bool(args.lesson)):
+            raise StpError(f"Voilà stopped before it served the gallery (exit status {proc.returncode}).",
+                           fix="Read its messages above; 'stp serve --port N' picks another port.")
+        address = _print_addresses(args, host, token, teacher)
+        if not args.no_browser:
+            webbrowser.open(address)
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
+    except _Stopped:
         return 0
+    finally:
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)
+        _stop_tree(proc)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _lab(args: argparse.Namespace) -> int:
@@ -163,18 +286,26 @@ def _portfolio(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stp", description="The stp-workbook of systems thinking methods.")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve the Voilà gallery on 127.0.0.1")
+    serve = sub.add_parser("serve", help="serve the Voilà gallery on 127.0.0.1 (Ctrl+C stops it and every kernel)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
     serve.add_argument("--classroom", action="store_true",
                        help="listen on the local network with a token, for a class (explicit opt-in)")
     serve.add_argument("--host", default=None, help="with --classroom: the address to listen on (default all)")
     serve.add_argument("--max-kernels", type=int, default=40, help="most apps open at once (default 40)")
-    serve.add_argument("--cull-idle", type=int, default=900, help="seconds before an idle app's kernel stops")
+    serve.add_argument("--max-kernels-per-client", type=int, default=None, metavar="N",
+                       help="most apps one device may keep open (default: 5 with --classroom, else no limit)")
+    serve.add_argument("--cull-idle", type=int, default=45, metavar="SECONDS",
+                       help="stop an app's kernel once no page has used it for this long (default 45)")
     serve.add_argument("--preheat", action="append", default=None, metavar="NOTEBOOK[:N]",
                        help="keep N kernels (default 1) ready, already run, for this notebook (repeatable; "
                             "default: the gallery), e.g. teaching/class.ipynb:30 before a class opens it. "
                             "Each kernel costs about 170-290 MB.")
+    serve.add_argument("--lesson", default=None, metavar="FILE",
+                       help="a lesson's YAML file: preheat a kernel per student for every notebook it opens, "
+                            "and print the address only once they are ready")
+    serve.add_argument("--class-size", type=int, default=30, metavar="N",
+                       help="with --lesson: how many students open each of its notebooks (default 30)")
     serve.set_defaults(func=_serve)
     lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
     lab.add_argument("--port", type=int, default=8888)

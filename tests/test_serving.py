@@ -106,6 +106,7 @@ def test_kernel_cap_turns_the_next_app_away_politely() -> None:
         status, body = fetch(base + "/voila/render/index.ipynb")
     assert status == 503
     assert "503: The class is full" in body and "Back to the gallery" in body
+    assert "--max-kernels 60" in body and "--cull-idle" in body, "the page tells the teacher what to do"
     assert "http://" not in body.replace('data-base-url="/voila/"', "") and "https://" not in body
 
 
