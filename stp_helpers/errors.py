@@ -28,6 +28,15 @@ __all__ = [
     "ModelError",
     "EnsembleUnsupported",
     "GraphError",
+    "SeriesError",
+    "OptionsError",
+    "RobustnessError",
+    "ScenarioError",
+    "ImageError",
+    "CshError",
+    "EngagementError",
+    "StakeholderError",
+    "VsmError",
     "MAX_REPORTED",
 ]
 
@@ -156,3 +165,39 @@ class EnsembleUnsupported(ModelError):
 
 class GraphError(StpError):
     """A diagram (CLD, activity model, network) that cannot be analysed."""
+
+
+class SeriesError(StpError):
+    """A series that cannot be charted: not numbers, values missing, too few points."""
+
+
+class OptionsError(StpError):
+    """An options appraisal that cannot be computed (no weight, unknown criterion ...)."""
+
+
+class RobustnessError(StpError):
+    """A payoff table or set of weights that the decision rules cannot use."""
+
+
+class ScenarioError(StpError):
+    """A scenario structure used in a way it cannot answer (e.g. a tree walked with bad answers)."""
+
+
+class ImageError(StpError):
+    """An uploaded rich picture that cannot be used."""
+
+
+class CshError(StpError):
+    """A CSH record or answer that cannot be used as it stands."""
+
+
+class EngagementError(StpError):
+    """An engagement plan or workshop that cannot be used as it stands."""
+
+
+class StakeholderError(StpError):
+    """A stakeholder register that cannot be used as it stands."""
+
+
+class VsmError(GraphError):
+    """A VSM description that cannot be built, diagnosed or drawn."""

@@ -19,7 +19,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from stp_helpers.io.atomic import write_atomic
@@ -31,10 +32,14 @@ from stp_helpers.case import Case
 from stp_helpers.charts import evaluation as ev_charts
 from stp_helpers.errors import CaseExistsError, StpError
 from stp_helpers.charts.logic_draw import draw_logic_model
+from stp_helpers.charts.offline import chart_svg
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["case_logic_model", "case_indicators", "indicator_definition", "indicator_xmr", "xmr_view",
            "target_view", "target_judgement", "case_demand", "demand_share_xmr", "demand_share_view", "case_appraisal",
-           "case_contribution", "chart_svg", "build_report", "write_report"]
+           "case_contribution", "build_report", "write_report"]
 
 
 def _case(slug_or_case: str | Case) -> Case:
@@ -167,13 +172,6 @@ def case_contribution(slug_or_case: str | Case) -> evaluation.ContributionVerdic
 
 
 # ------------------------------------------------------------------ report
-def chart_svg(chart: alt.TopLevelMixin) -> str:
-    """An Altair chart as an SVG string (vl-convert; no JavaScript, no network)."""
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(chart.to_dict())
-
-
 def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, border=0, classes="stp-table", na_rep="", escape=True)
 

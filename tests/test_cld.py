@@ -1,4 +1,4 @@
-"""Tests for stp_helpers.cld.model, cld_structure and cld_compare.
+"""Tests for stp_helpers.io.cld_graph, cld_structure and cld_compare.
 
 Expected values are hand-worked in methods.md §2 (CLD-T1 … CLD-T3) and in
 tests/data/cld/README.md (the LOOPY loop table).

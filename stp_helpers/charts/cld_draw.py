@@ -10,7 +10,7 @@ carrier.
 
 Examples
 --------
->>> from stp_helpers.cld.model import build_cld
+>>> from stp_helpers.cld import build_cld
 >>> g, _ = build_cld([("rabbits", "foxes", "+"), ("foxes", "rabbits", "-", True)])
 >>> draw_cld(g, "B1")
 CLD: 2 variables, 2 links; highlighted B1
@@ -31,7 +31,7 @@ import networkx as nx
 
 from stp_helpers import charts
 from stp_helpers.cld.loops import Loop, LoopList, find_loops
-from stp_helpers.cld.model import validate_cld
+from stp_helpers.io.cld_graph import validate_cld
 from stp_helpers.cld.structure import rank_variables
 from stp_helpers.display import HTML, Markdown
 from stp_helpers.errors import GraphError
@@ -141,7 +141,7 @@ def draw_cld(
     Parameters
     ----------
     graph : networkx.DiGraph
-        A CLD (see :mod:`stp_helpers.cld.model`).
+        A CLD (see :mod:`stp_helpers.io.cld_graph`).
     loop : Loop, str or None
         A loop (or its id, e.g. ``"R1"``) to highlight.
     loops : LoopList or None
@@ -162,7 +162,7 @@ def draw_cld(
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.cld import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "+")])
     >>> svg = draw_cld(g, "R1").html
     >>> svg.count('class="cld-link'), "#D55E00" in svg
@@ -360,7 +360,7 @@ def focus(graph: nx.DiGraph, variables: Iterable[Any]) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.cld import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "c", "+"), ("c", "a", "-")])
     >>> sorted(focus(g, ["a", "b"]).edges)
     [('a', 'b')]

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import hashlib
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
-__all__ = ["CHART_JS_ENV", "bundle_digest", "bundle_name"]
+if TYPE_CHECKING:
+    import altair as alt
+
+__all__ = ["CHART_JS_ENV", "bundle_digest", "bundle_name", "chart_svg"]
 
 #: Environment variable the workbook's Voilà server sets for its kernels: the
 #: address (a path on that server) of the chart JavaScript it serves as a file.
@@ -35,3 +39,15 @@ def bundle_digest() -> str:
 def bundle_name() -> str:
     """The bundle's file name, the same in the cache and on the server."""
     return f"jupyterchart-{bundle_digest()}.mjs"
+
+
+def chart_svg(chart: "alt.TopLevelMixin") -> str:
+    """An Altair chart as an SVG string (vl-convert; no JavaScript, no network).
+
+    Only the processes that export images (reports, portfolios) call this, so
+    vl-convert is imported here and never by an app's kernel.
+    """
+    import vl_convert  # heavy (about 90 MB): only processes that export images load it
+
+    return vl_convert.vegalite_to_svg(chart.to_dict())
+

@@ -11,7 +11,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from stp_helpers.charts import SERIES, chart_title  # noqa: F401  (chart_title: used by the doctests)
+from stp_helpers.charts.theme import SERIES, chart_title  # noqa: F401  (chart_title: used by the doctests)
 
 #: Grey of a baseline run (drawn dashed).
 BASELINE_GREY = "#8c8c8c"

@@ -1,13 +1,14 @@
 """Causal loop diagrams: the graph model, loops, structure, comparison and archetypes.
 
-This package only re-exports; the code lives in its modules:
-``model``, ``loops``, ``structure``, ``compare``, ``archetypes``.
+The graph model itself (building and validating a CLD) is
+:mod:`stp_helpers.io.cld_graph`, so readers can build graphs without the
+analysis.  This package only re-exports; the code lives in its modules:
+``loops``, ``structure``, ``compare``, ``archetypes``.
 """
 
 from __future__ import annotations
 
-from stp_helpers.cld import model
-from stp_helpers.cld.model import (
+from stp_helpers.io.cld_graph import (
     MAX_VARIABLES,
     POLARITY_FIX,
     POLARITY_LABELS,
@@ -71,7 +72,6 @@ __all__ = [
     "loop_overlaps",
     "loop_polarity",
     "loops",
-    "model",
     "normalise_label",
     "normalise_polarity",
     "parse_delay",

@@ -10,7 +10,7 @@ inside Growth and Underinvestment).
 
 Examples
 --------
->>> from stp_helpers.cld.model import build_cld
+>>> from stp_helpers.cld import build_cld
 >>> g, _ = build_cld([("backlog", "overtime", "+"), ("overtime", "backlog", "-"),
 ...                   ("overtime", "fatigue", "+", True), ("fatigue", "errors", "+"),
 ...                   ("errors", "backlog", "+")])
@@ -31,7 +31,7 @@ from typing import Any
 import networkx as nx
 
 from stp_helpers.cld.loops import Loop, LoopList, find_loops
-from stp_helpers.cld.model import validate_cld
+from stp_helpers.io.cld_graph import validate_cld
 from stp_helpers.errors import GraphError
 
 __all__ = ["ARCHETYPES", "ArchetypeMatch", "ArchetypeResult", "find_archetypes"]
@@ -442,7 +442,7 @@ def find_archetypes(
     Parameters
     ----------
     graph : networkx.DiGraph
-        A CLD (see :mod:`stp_helpers.cld.model`).
+        A CLD (see :mod:`stp_helpers.io.cld_graph`).
     loops : LoopList or None
         Loops from :func:`stp_helpers.cld.loops.find_loops`; listed with its defaults
         when None.  Loops of undetermined polarity are left out.
@@ -472,7 +472,7 @@ def find_archetypes(
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.cld import build_cld
     >>> g, _ = build_cld([("allocation", "resources A", "+"), ("resources A", "success A", "+"),
     ...                   ("success A", "allocation", "+"), ("allocation", "resources B", "-"),
     ...                   ("resources B", "success B", "+"), ("success B", "allocation", "-")])

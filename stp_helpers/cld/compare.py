@@ -2,11 +2,11 @@
 
 Variables are matched by id, then by normalised label (lower case, no
 punctuation, no leading article), then through a synonym table.  Import
-through :mod:`stp_helpers.cld.model`.
+through :mod:`stp_helpers.io.cld_graph`.
 
 Examples
 --------
->>> from stp_helpers.cld.model import build_cld
+>>> from stp_helpers.cld import build_cld
 >>> ref, _ = build_cld([("a", "b", "+"), ("b", "a", "-")])
 >>> mine, _ = build_cld([("A", "B", "+"), ("B", "A", "+")])
 >>> compare(mine, ref).wrong_polarity
@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from stp_helpers.cld.loops import find_loops
-from stp_helpers.cld.model import validate_cld
+from stp_helpers.io.cld_graph import validate_cld
 
 __all__ = ["CldComparison", "compare", "normalise_label"]
 
@@ -167,7 +167,7 @@ def compare(
     Parameters
     ----------
     learner, reference : networkx.DiGraph
-        Two CLDs (see :mod:`stp_helpers.cld.model`).
+        Two CLDs (see :mod:`stp_helpers.io.cld_graph`).
     synonyms : mapping or None
         Reference variable (id or label) → alternative label or labels, e.g.
         ``{"staff workload": ["caseload", "pressure on staff"]}``.
@@ -185,7 +185,7 @@ def compare(
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.cld import build_cld
     >>> ref, _ = build_cld([("workload", "sickness", "+"), ("sickness", "workload", "+")])
     >>> mine, _ = build_cld([("caseload", "sickness", "+")])
     >>> result = compare(mine, ref, synonyms={"workload": "caseload"})

@@ -6,7 +6,7 @@ a loop with an unknown ``?`` link is U1…, never guessed.
 
 Examples
 --------
->>> from stp_helpers.cld.model import build_cld
+>>> from stp_helpers.cld import build_cld
 >>> graph, warnings = build_cld([("rabbits", "foxes", "+"), ("foxes", "rabbits", "-")])
 >>> loops = find_loops(graph)
 >>> print(loops[0].sentence())
@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.cld.model import validate_cld
+from stp_helpers.io.cld_graph import validate_cld
 from stp_helpers.errors import GraphError
 
 __all__ = ["Loop", "LoopList", "find_loops", "loop_polarity"]
@@ -165,7 +165,7 @@ class LoopList:
 
     def to_frame(self) -> Any:
         """Return a pandas DataFrame, one row per loop."""
-        import pandas as pd
+        import pandas as pd  # heavy (about 100 MB with pyarrow): only tables need it
 
         return pd.DataFrame([{
             "id": lp.id, "polarity": lp.polarity, "length": lp.length,
@@ -256,7 +256,7 @@ def find_loops(
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.cld import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "+"), ("b", "c", "+"), ("c", "b", "-")])
     >>> [lp.id + ":" + "".join(lp.variables) for lp in find_loops(g)]
     ['R1:ab', 'B1:bc']

@@ -3,11 +3,11 @@
 Which variables sit on most loops, which loops share variables, the smallest
 set of variables whose removal cuts every loop (a feedback vertex set), and
 independent loop sets (Kampmann 2012; Oliva 2004).  Every result carries a
-readable sentence.  Import these through :mod:`stp_helpers.cld.model`.
+readable sentence.  Import these through :mod:`stp_helpers.io.cld_graph`.
 
 Examples
 --------
->>> from stp_helpers.cld.model import build_cld
+>>> from stp_helpers.cld import build_cld
 >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-"), ("b", "c", "+"), ("c", "b", "+")])
 >>> print(feedback_vertex_set(g).sentence())
 Cutting the links through 1 variable (b) would break every feedback loop (exact minimum).
@@ -26,7 +26,7 @@ import networkx as nx
 import pandas as pd
 
 from stp_helpers.cld.loops import Loop, LoopList, find_loops
-from stp_helpers.cld.model import validate_cld
+from stp_helpers.io.cld_graph import validate_cld
 
 __all__ = [
     "rank_variables",
@@ -79,7 +79,7 @@ def rank_variables(graph: nx.DiGraph, loops: LoopList | None = None) -> pd.DataF
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.cld import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-"), ("b", "c", "+"), ("c", "b", "+")])
     >>> rank_variables(g)[["variable", "loops", "reinforcing", "balancing"]].values.tolist()
     [['b', 2, 1, 1], ['a', 1, 0, 1], ['c', 1, 1, 0]]
@@ -281,7 +281,7 @@ def feedback_vertex_set(graph: nx.DiGraph, time_limit: float = 1.0) -> FeedbackV
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.cld import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "c", "+"), ("c", "a", "-"), ("c", "c", "+")])
     >>> feedback_vertex_set(g).variables
     ('c',)
@@ -356,7 +356,7 @@ def independent_loops(graph: nx.DiGraph, loops: LoopList | Iterable[Loop] | None
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.cld import build_cld
     >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-"), ("b", "c", "+"), ("c", "a", "+")])
     >>> [lp.id for lp in independent_loops(g)]
     ['B1', 'R1']

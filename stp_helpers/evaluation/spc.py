@@ -42,7 +42,7 @@ from typing import ClassVar, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from stp_helpers.errors import CaseFileError, Problem, StpError
+from stp_helpers.errors import CaseFileError, Problem, SeriesError, StpError
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import read_csv_rows
 
@@ -82,10 +82,6 @@ RULES: dict[str, str] = {
 }
 
 
-class SeriesError(StpError):
-    """A series that cannot be charted: not numbers, values missing, too few points."""
-
-
 def parse_series(values: str | Iterable[object], *, name: str = "The series") -> list[float]:
     """Turn numbers, or text such as ``"52, 48 55"``, into a list of floats.
 
@@ -112,7 +108,7 @@ def parse_series(values: str | Iterable[object], *, name: str = "The series") ->
     >>> parse_series([1, "x", None])
     Traceback (most recent call last):
     ...
-    stp_helpers.evaluation.spc.SeriesError: The series has values that are not numbers: point 2 ('x'); and missing values: point 3. Type each value as a number (e.g. 52 or 0.6); leave no gaps.
+    stp_helpers.errors.SeriesError: The series has values that are not numbers: point 2 ('x'); and missing values: point 3. Type each value as a number (e.g. 52 or 0.6); leave no gaps.
     """
     if isinstance(values, str):
         pieces = re.split(r"[,;\n]", values.strip()) if values.strip() else []
@@ -239,7 +235,7 @@ def xmr_limits(values: str | Sequence[object], baseline: int | None = None) -> X
     >>> xmr_limits([1, 2, 3])
     Traceback (most recent call last):
     ...
-    stp_helpers.evaluation.spc.SeriesError: An XmR chart needs at least 6 baseline points; this one has 3. Add more points, or wait until you have them: limits from fewer points move a lot.
+    stp_helpers.errors.SeriesError: An XmR chart needs at least 6 baseline points; this one has 3. Add more points, or wait until you have them: limits from fewer points move a lot.
     """
     series = parse_series(values)
     n = len(series) if baseline is None else int(baseline)

@@ -45,7 +45,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from stp_helpers.display import Markdown
-from stp_helpers.errors import CaseFileError, Problem, StpError
+from stp_helpers.errors import CaseFileError, OptionsError, Problem, StpError
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import read_csv_rows
 
@@ -56,10 +56,6 @@ __all__ = ["OptionScore", "OptionsError", "Appraisal", "read_options", "build_ap
            "normalise", "rank_options", "weight_sensitivity", "pareto_front", "trade_offs"]
 
 METRICS = ("final", "peak", "cumulative")
-
-
-class OptionsError(StpError):
-    """An options appraisal that cannot be computed (no weight, unknown criterion ...)."""
 
 
 class OptionScore(BaseModel):

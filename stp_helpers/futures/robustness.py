@@ -38,7 +38,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from stp_helpers.errors import StpError
+from stp_helpers.errors import RobustnessError, StpError
 
 __all__ = [
     "RobustnessError",
@@ -63,10 +63,6 @@ __all__ = [
 ]
 
 Better = Literal["higher", "lower"]
-
-
-class RobustnessError(StpError):
-    """A payoff table or set of weights that the decision rules cannot use."""
 
 
 def example_payoffs() -> pd.DataFrame:
@@ -119,7 +115,7 @@ def payoff_table(data: Mapping[str, Mapping[str, object]] | pd.DataFrame,
     >>> payoff_table({"A": {"S1": 1, "S2": 2}, "B": {"S1": 3}})
     Traceback (most recent call last):
     ...
-    stp_helpers.futures.robustness.RobustnessError: the options table has a missing cell: option 'B' under scenario 'S2'. Fill in every option under every scenario (use 0 if the outcome is truly nothing).
+    stp_helpers.errors.RobustnessError: the options table has a missing cell: option 'B' under scenario 'S2'. Fill in every option under every scenario (use 0 if the outcome is truly nothing).
     """
     if isinstance(data, pd.DataFrame):
         frame = data.copy()

@@ -39,7 +39,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stp_helpers import sd
-from stp_helpers.errors import CaseFileError, ModelError, Problem, StpError
+from stp_helpers.errors import CaseFileError, ModelError, Problem, ScenarioError, StpError
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import load_yaml, read_csv_rows, read_yaml_model
 
@@ -55,10 +55,6 @@ __all__ = [
 CATEGORIES = ("social", "technological", "economic", "environmental", "political", "legal")
 #: Name of the run of the model as written, used as the reference for claims.
 AS_WRITTEN = "model as written"
-
-
-class ScenarioError(StpError):
-    """A scenario structure used in a way it cannot answer (e.g. a tree walked with bad answers)."""
 
 
 class _Strict(BaseModel):

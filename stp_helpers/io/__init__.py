@@ -1,7 +1,7 @@
 """Readers and writers: files in, plain structures out.
 
 Readers turn a file into a causal loop diagram (a ``networkx.DiGraph`` with
-the attributes documented in :mod:`stp_helpers.cld.model`) and never analyse it.
+the attributes documented in :mod:`stp_helpers.io.cld_graph`) and never analyse it.
 Every problem a user can cause becomes a :class:`~stp_helpers.errors.CaseFileError`
 naming file, row and column; library errors are translated here.
 
@@ -32,10 +32,13 @@ from typing import IO, Any
 import networkx as nx
 
 from stp_helpers.io.atomic import write_atomic
+from stp_helpers.io.parse import MAX_FILE_BYTES, parse_yaml
 from stp_helpers.errors import CaseExistsError, CaseFileError, Problem
 from stp_helpers.paths import relative
 
 __all__ = [
+    "MAX_FILE_BYTES",
+    "parse_yaml",
     "CldImport",
     "LabelMapping",
     "Source",
@@ -122,7 +125,8 @@ def read_text(source: Source, what: str = "file") -> str:
     Raises
     ------
     CaseFileError
-        Missing, unreadable, not UTF-8, or empty.
+        Missing, unreadable, not UTF-8, empty, or larger than
+        :data:`~stp_helpers.io.parse.MAX_FILE_BYTES` (refused before it is read).
 
     Examples
     --------
@@ -132,9 +136,16 @@ def read_text(source: Source, what: str = "file") -> str:
     name = source_name(source)
     try:
         if isinstance(source, (str, os.PathLike)):
-            text = Path(source).read_text(encoding="utf-8-sig")
+            with open(source, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                raw = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+            if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+                raise _too_large(name, max(size, len(raw)))
+            text = raw.decode("utf-8-sig")
         else:
-            text = source.read()
+            text = source.read(MAX_FILE_BYTES + 1)
+            if len(text) > MAX_FILE_BYTES:
+                raise _too_large(name, len(text))
     except FileNotFoundError as err:
         raise CaseFileError([Problem(name, "does not exist.",
                                      fix="Check the folder and file name.")]) from err
@@ -158,6 +169,12 @@ def read_text(source: Source, what: str = "file") -> str:
         raise CaseFileError([Problem(name, "is empty.",
                                      fix=f"Export the diagram again as a {what}.")])
     return text
+
+
+def _too_large(name: str, size: int) -> CaseFileError:
+    return CaseFileError([Problem(
+        name, f"is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,} bytes.",
+        fix="Split the diagram into smaller views, or keep only what the case needs.")])
 
 
 def write_text(target: Source, text: str, *, overwrite: bool = False) -> None:

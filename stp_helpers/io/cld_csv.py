@@ -33,7 +33,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from stp_helpers.cld.model import (
+from stp_helpers.io.cld_graph import (
     MAX_VARIABLES,
     POLARITY_FIX,
     normalise_polarity,
@@ -301,7 +301,7 @@ def write_cld_csv(
     Examples
     --------
     >>> import io
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.io.cld_graph import build_cld
     >>> g, _ = build_cld([("a", "b", "+", True), ("b", "a", "-")])
     >>> out = io.StringIO()
     >>> write_cld_csv(g, out)

@@ -5,7 +5,7 @@ Links carry their polarity as text (``+``, ``−``, ``?``) and delays as
 
 Examples
 --------
->>> from stp_helpers.cld.model import build_cld
+>>> from stp_helpers.io.cld_graph import build_cld
 >>> g, _ = build_cld([("a", "b", "-", True)])
 >>> print(to_dot(g))
 digraph "CLD" {
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from stp_helpers.cld.model import validate_cld
+from stp_helpers.io.cld_graph import validate_cld
 from stp_helpers.io import Source, write_text
 
 __all__ = ["to_dot", "write_dot"]
@@ -56,7 +56,7 @@ def to_dot(graph: nx.DiGraph, *, title: str | None = None) -> str:
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.io.cld_graph import build_cld
     >>> g, _ = build_cld([('say "hi"', "b", "+")])
     >>> '"say \\\\"hi\\\\""' in to_dot(g)
     True
@@ -84,7 +84,7 @@ def write_dot(graph: nx.DiGraph, target: Source, *, overwrite: bool = False) -> 
     Examples
     --------
     >>> import io
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.io.cld_graph import build_cld
     >>> g, _ = build_cld([("a", "b", "+")])
     >>> out = io.StringIO()
     >>> write_dot(g, out)

@@ -7,7 +7,7 @@ graph must be directed, with one edge per ordered pair (CLD-2).
 Examples
 --------
 >>> import io
->>> from stp_helpers.cld.model import build_cld
+>>> from stp_helpers.io.cld_graph import build_cld
 >>> g, _ = build_cld([("a", "b", "+", True), ("b", "a", "-")])
 >>> out = io.StringIO()
 >>> write_graphml(g, out)
@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.cld.model import (
+from stp_helpers.io.cld_graph import (
     MAX_VARIABLES,
     POLARITY_FIX,
     normalise_polarity,
@@ -135,7 +135,7 @@ def write_graphml(graph: nx.DiGraph, target: Source, *, overwrite: bool = False)
     Examples
     --------
     >>> import io
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.io.cld_graph import build_cld
     >>> g, _ = build_cld([("a", "b", "+")])
     >>> out = io.StringIO()
     >>> write_graphml(g, out)

@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.cld.model import (
+from stp_helpers.io.cld_graph import (
     MAX_VARIABLES,
     POLARITY_FIX,
     normalise_polarity,
@@ -182,7 +182,7 @@ def to_kumu(graph: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:
 
     Examples
     --------
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.io.cld_graph import build_cld
     >>> g, _ = build_cld([("a", "b", "-")])
     >>> to_kumu(g)["connections"]
     [{'from': 'a', 'to': 'b', 'type': '-', 'delay': False, 'description': ''}]
@@ -208,7 +208,7 @@ def write_kumu(graph: nx.DiGraph, target: Source, *, overwrite: bool = False) ->
     Examples
     --------
     >>> import io
-    >>> from stp_helpers.cld.model import build_cld
+    >>> from stp_helpers.io.cld_graph import build_cld
     >>> g, _ = build_cld([("a", "b", "+")])
     >>> out = io.StringIO()
     >>> write_kumu(g, out)

@@ -27,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.cld.model import MAX_VARIABLES, validate_cld
+from stp_helpers.io.cld_graph import MAX_VARIABLES, validate_cld
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.io import CldImport, LabelMapping, Source, read_text, source_name, too_many
 

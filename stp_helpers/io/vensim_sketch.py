@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stp_helpers.cld.model import MAX_VARIABLES, normalise_polarity, validate_cld
+from stp_helpers.io.cld_graph import MAX_VARIABLES, normalise_polarity, validate_cld
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.io import CldImport, LabelMapping, Source, read_text, source_name, too_many
 

@@ -14,7 +14,7 @@ Examples
 >>> image_kind(b"GIF89a....", "picture.png")
 Traceback (most recent call last):
 ...
-stp_helpers.ssm.rich_picture.ImageError: picture.png is not a PNG, JPEG or SVG image (its first bytes are those of a GIF image). Export the drawing as PNG, JPEG or SVG and upload that file.
+stp_helpers.errors.ImageError: picture.png is not a PNG, JPEG or SVG image (its first bytes are those of a GIF image). Export the drawing as PNG, JPEG or SVG and upload that file.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from stp_helpers.io.atomic import write_atomic
 from stp_helpers import paths
-from stp_helpers.errors import CaseExistsError, StpError
+from stp_helpers.errors import CaseExistsError, ImageError, StpError
 
 __all__ = ["ImageError", "MAX_IMAGE_BYTES", "IMAGE_NAMES", "image_kind", "too_large", "save_rich_picture"]
 
@@ -38,10 +38,6 @@ _OTHER = {b"GIF8": "a GIF image", b"%PDF": "a PDF document", b"PK\x03\x04": "a Z
           b"BM": "a BMP image", b"RIFF": "a WebP image or other RIFF file", b"\xd0\xcf\x11\xe0": "an old Office document"}
 _UNSAFE_SVG = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|(?:href|src)\s*=\s*[\"']?\s*(?:https?:|//)|<foreignObject",
                          re.I)
-
-
-class ImageError(StpError):
-    """An uploaded rich picture that cannot be used."""
 
 
 def _looks_like_svg(data: bytes) -> bool:

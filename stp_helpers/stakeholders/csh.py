@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from stp_helpers.errors import CaseFileError, Problem, StpError
+from stp_helpers.errors import CaseFileError, CshError, Problem, StpError
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import read_yaml_model
 
@@ -93,10 +93,6 @@ QUESTIONS: tuple[Question, ...] = (
 
 _STOP = frozenset("""a an and are as at be by for from has have in is it its of on or ought should that the their
 them they this to was were which who whom with what will can do does not no our we us""".split())
-
-
-class CshError(StpError):
-    """A CSH record or answer that cannot be used as it stands."""
 
 
 class _Strict(BaseModel):

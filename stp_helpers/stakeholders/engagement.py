@@ -32,7 +32,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from stp_helpers.errors import CaseFileError, Problem, StpError
+from stp_helpers.errors import CaseFileError, EngagementError, Problem, StpError
 from stp_helpers.paths import relative
 from stp_helpers.stakeholders.register import Register, grid_table
 from stp_helpers.io.tables import read_yaml_model
@@ -41,10 +41,6 @@ __all__ = ["Step", "WorkshopFormat", "FORMATS", "EngagementError", "PlanItem", "
            "EngagementRecord", "read_engagement", "load_engagement", "suggest_plan", "plan_table",
            "plan_workshop", "record_outputs", "engagement_yaml_text", "save_engagement", "BIAS_CHECKLIST",
            "bias_checklist", "unengaged", "formats_table"]
-
-
-class EngagementError(StpError):
-    """An engagement plan or workshop that cannot be used as it stands."""
 
 
 @dataclass(frozen=True)

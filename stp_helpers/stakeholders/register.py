@@ -43,7 +43,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from stp_helpers import paths
-from stp_helpers.errors import CaseFileError, Problem, StpError
+from stp_helpers.errors import CaseFileError, Problem, StakeholderError, StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows
 
 __all__ = [
@@ -76,10 +76,6 @@ SALIENCE_CLASSES: dict[str, tuple[frozenset[str], str]] = {
 }
 STANCES = ("supportive", "neutral", "opposed", "mixed", "unknown")
 _DEFAULT_DATE = dt.date(2000, 1, 1)
-
-
-class StakeholderError(StpError):
-    """A stakeholder register that cannot be used as it stands."""
 
 
 class _Row(BaseModel):
@@ -315,7 +311,7 @@ def build_register(stakeholders: Iterable[Mapping[str, Any]],
     >>> build_register([{"name": "Police", "power": 1.4, "interest": 0.5, "legitimacy": 1, "urgency": 0}])
     Traceback (most recent call last):
     ...
-    stp_helpers.stakeholders.register.StakeholderError: In stakeholder 1, power: Input should be less than or equal to 1 (got 1.4). Scores are numbers from 0 to 1; names are not empty.
+    stp_helpers.errors.StakeholderError: In stakeholder 1, power: Input should be less than or equal to 1 (got 1.4). Scores are numbers from 0 to 1; names are not empty.
     """
     rows = tuple(_make(Stakeholder, {k: v for k, v in record.items() if v is not None},
                        f"stakeholder {i + 1}") for i, record in enumerate(stakeholders))

@@ -1,4 +1,4 @@
-"""Causal loop diagrams: the model and its validation.
+"""The causal loop diagram as a plain structure: building and validating it.
 
 A causal loop diagram (CLD) is a :class:`networkx.DiGraph` whose nodes are
 variables and whose edges are causal links (methods.md §2.1):
