@@ -34,19 +34,20 @@ def test_loop_polarities_solution_passes(cld_t1):
     feedback = checks.loop_polarities(SOLUTION, cld_t1)
     assert feedback.passed
     assert "5 of 5" in repr(feedback)
-    assert "B2, R1, R2, R3 carry a delay" in feedback.question
+    assert "Loops 2, 3, 4, 5 carry a delay" in feedback.question
 
 
 def test_loop_polarities_names_first_wrong_loop_with_hint(cld_t1):
     feedback = checks.loop_polarities({**SOLUTION, "B2": "reinforcing"}, cld_t1)
     assert feedback.passed is False
     assert "4 of 5" in feedback.right[0]
-    assert feedback.fix.startswith("B2's polarity: you have R; count the negative links")
+    assert feedback.fix.startswith("Loop 2 (prevention capacity → unmet need → prevention capacity): you have R; "
+                                   "count the negative links")
 
 
 def test_loop_polarities_missing_and_unknown(cld_t1):
     missing = checks.loop_polarities({"B1": "B"}, cld_t1)
-    assert "not classified B2" in missing.fix
+    assert "not classified loop 2" in missing.fix
     unknown = checks.loop_polarities({**SOLUTION, "R9": "R"}, cld_t1)
     assert "no loop R9" in unknown.fix
 
@@ -72,7 +73,7 @@ def test_archetype_accepts_other_names(answer, arc_t2):
 def test_archetype_wrong_gives_hint_not_answer(arc_t2):
     feedback = checks.archetype("Escalation", arc_t2)
     assert feedback.passed is False
-    assert "Escalation signature" in feedback.fix
+    assert feedback.fix.startswith("Escalation needs two balancing loops")
     assert "Fixes" not in feedback.fix
 
 

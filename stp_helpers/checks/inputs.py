@@ -189,16 +189,18 @@ class Table(AnswerInput):
     """A small table editor: fixed rows (one per item asked about) or free rows (links, scores).
 
     With ``row_names`` the first column shows each name and the value is a dict
-    name → entry (a tuple when there are several columns).  Without them the
+    key → entry (a tuple when there are several columns); the keys are
+    ``row_keys`` when given, else the names.  Without them the
     value is a list of tuples, one per row with every cell filled.
     """
 
     kind = "table"
 
     def __init__(self, label: str, columns: Sequence[Column], rows: int = 0,
-                 row_names: Sequence[str] = ()) -> None:
+                 row_names: Sequence[str] = (), row_keys: Sequence[Any] = ()) -> None:
         super().__init__(label)
         self.columns, self.row_names = tuple(columns), tuple(row_names)
+        self.row_keys = tuple(row_keys) or self.row_names
         count = len(self.row_names) or rows
         self.cells = [[self._cell(c, r) for c in self.columns] for r in range(count)]
         head = ([widgets.HTML("<b></b>", layout=widgets.Layout(width="220px"))] if self.row_names else []) + [
@@ -224,15 +226,15 @@ class Table(AnswerInput):
     def value(self) -> Any:
         entries = [tuple(str(c.value).strip() for c in row) for row in self.cells]
         if self.row_names:
-            filled = {n: (e[0] if len(e) == 1 else e) for n, e in zip(self.row_names, entries) if any(e)}
+            filled = {k: (e[0] if len(e) == 1 else e) for k, e in zip(self.row_keys, entries) if any(e)}
             return filled or ...
         rows = [e for e in entries if all(e)]
         return rows or ...
 
     def show(self, value: Any) -> None:
         if self.row_names and isinstance(value, dict):
-            for name, row in zip(self.row_names, self.cells):
-                entry = value.get(name, ())
+            for key, row in zip(self.row_keys, self.cells):
+                entry = value.get(key, value.get(str(key), ()))
                 for cell, item in zip(row, (entry,) if isinstance(entry, str) else entry):
                     cell.value = str(item) if not column_options(cell) or str(item) in column_options(cell) else ""
         elif not self.row_names:
