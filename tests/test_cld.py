@@ -269,3 +269,16 @@ def test_compare_differences(cld_t1):
 def test_compare_rejects_invalid_graph(cld_t1):
     with pytest.raises(StpError):
         cld.compare(nx.Graph(), cld_t1)
+
+
+def test_validation_never_writes_into_the_callers_graph() -> None:
+    graph = nx.DiGraph([("a", "b", {"polarity": "S"}), ("b", "a", {"polarity": "O", "delay": "yes"})])
+    before = (list(graph.nodes(data=True)), list(graph.edges(data=True)))
+    cld.validate_cld(graph)
+    loops = cld.find_loops(graph)
+    assert [loop.polarity for loop in loops] == ["B"]
+    assert (list(graph.nodes(data=True)), list(graph.edges(data=True))) == before
+    bad = nx.DiGraph([("a", "b", {"polarity": "S"}), ("b", "c", {"polarity": "sideways"})])
+    with pytest.raises(GraphError):
+        cld.validate_cld(bad)
+    assert bad.edges["a", "b"] == {"polarity": "S"}

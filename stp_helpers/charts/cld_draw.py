@@ -31,9 +31,9 @@ import networkx as nx
 
 from stp_helpers import charts
 from stp_helpers.cld.loops import Loop, LoopList, find_loops
-from stp_helpers.io.cld_graph import validate_cld
+from stp_helpers.io.cld_graph import as_cld
 from stp_helpers.cld.structure import rank_variables
-from stp_helpers.display import HTML, Markdown
+from stp_helpers.display import HTML, Markdown, join, md
 from stp_helpers.errors import GraphError
 
 __all__ = ["draw_cld", "loop_count_chart", "archetype_notes", "focus", "LINK_COLOUR", "FONT_SIZE"]
@@ -176,7 +176,7 @@ def draw_cld(
         raise TypeError(f"graph should be a CLD (networkx.DiGraph), not {type(graph).__name__}.")
     if graph.number_of_nodes() == 0:
         raise _empty_error()
-    validate_cld(graph)
+    graph, _ = as_cld(graph)
     chosen = _resolve_loop(graph, loop, loops)
     on_loop = set(chosen.links) if chosen is not None else set()
     colour = {"R": charts.REINFORCING, "B": charts.BALANCING}.get(
@@ -328,14 +328,15 @@ def archetype_notes(found: Any, per_archetype: int = 1) -> Markdown:
     Markdown
         The summary sentence, then one bullet per explained match.
     """
-    lines = [found.summary()]
+    lines = [md("{summary}", summary=found.summary())]
     shown: dict[str, int] = {}
     for match in found:
         if shown.get(match.name, 0) >= per_archetype:
             continue
         shown[match.name] = shown.get(match.name, 0) + 1
-        lines.append(f"- **{match.name}** ({', '.join(match.loops)}): {match.why}")
-    return Markdown("\n".join([lines[0], ""] + lines[1:]) if len(lines) > 1 else lines[0])
+        lines.append(md("- **{name}** ({loops}): {why}", name=match.name, loops=", ".join(match.loops),
+                        why=match.why))
+    return join([lines[0], Markdown("")] + lines[1:]) if len(lines) > 1 else lines[0]
 
 
 def focus(graph: nx.DiGraph, variables: Iterable[Any]) -> nx.DiGraph:

@@ -31,7 +31,7 @@ from typing import Any
 import networkx as nx
 
 from stp_helpers.cld.loops import Loop, LoopList, find_loops
-from stp_helpers.io.cld_graph import validate_cld
+from stp_helpers.io.cld_graph import as_cld
 from stp_helpers.errors import GraphError
 
 __all__ = ["ARCHETYPES", "ArchetypeMatch", "ArchetypeResult", "find_archetypes"]
@@ -484,7 +484,7 @@ def find_archetypes(
     if unknown:
         raise GraphError(f"Unknown archetype {unknown[0]!r}.",
                          f"Use one of: {', '.join(ARCHETYPES)}.")
-    validate_cld(graph)
+    graph, _ = as_cld(graph)
     loops = find_loops(graph) if loops is None else loops
     finder = _Finder(graph, loops, max_matches, time.perf_counter() + time_limit)
     steps = {

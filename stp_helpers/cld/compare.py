@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from stp_helpers.cld.loops import find_loops
-from stp_helpers.io.cld_graph import validate_cld
+from stp_helpers.io.cld_graph import as_cld
 
 __all__ = ["CldComparison", "compare", "normalise_label"]
 
@@ -192,8 +192,8 @@ def compare(
     >>> result.missing_links, result.loops_missed
     ((('sickness', 'workload'),), ('R1',))
     """
-    validate_cld(learner, source="your diagram")
-    validate_cld(reference, source="the reference")
+    learner, _ = as_cld(learner, source="your diagram")
+    reference, _ = as_cld(reference, source="the reference")
     table = _lookup(reference, synonyms)
     matched: dict[Any, Any] = {}
     for v, data in learner.nodes(data=True):

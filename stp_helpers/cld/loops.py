@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.io.cld_graph import validate_cld
+from stp_helpers.io.cld_graph import as_cld
 from stp_helpers.errors import GraphError
 
 __all__ = ["Loop", "LoopList", "find_loops", "loop_polarity"]
@@ -269,7 +269,7 @@ def find_loops(
     if isinstance(length_bound, bool) or not isinstance(length_bound, int) or length_bound < 1:
         raise GraphError(f"length_bound must be a whole number of links, at least 1; "
                          f"got {length_bound!r}.", "Try length_bound=8.")
-    validate_cld(graph)
+    graph, _ = as_cld(graph)
     start = time.perf_counter()
     deadline = start + time_limit
     found: list[tuple[Any, ...]] = []

@@ -26,7 +26,7 @@ import networkx as nx
 import pandas as pd
 
 from stp_helpers.cld.loops import Loop, LoopList, find_loops
-from stp_helpers.io.cld_graph import validate_cld
+from stp_helpers.io.cld_graph import as_cld
 
 __all__ = [
     "rank_variables",
@@ -286,7 +286,7 @@ def feedback_vertex_set(graph: nx.DiGraph, time_limit: float = 1.0) -> FeedbackV
     >>> feedback_vertex_set(g).variables
     ('c',)
     """
-    validate_cld(graph)
+    graph, _ = as_cld(graph)
     score = {v: _score(graph, v) for v in graph}
     work = nx.DiGraph(graph.edges)
     work.add_nodes_from(graph.nodes)

@@ -38,6 +38,7 @@ from stp_helpers.io.cld_graph import (
     POLARITY_FIX,
     normalise_polarity,
     parse_delay,
+    as_cld,
     validate_cld,
 )
 from stp_helpers.errors import CaseFileError, Problem
@@ -313,7 +314,7 @@ def write_cld_csv(
     <BLANKLINE>
     """
     name = source_name(links)
-    validate_cld(graph, source=name)
+    graph, _ = as_cld(graph, source=name)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(LINK_COLUMNS)

@@ -41,6 +41,7 @@ __all__ = [
     "parse_delay",
     "build_cld",
     "validate_cld",
+    "as_cld",
 ]
 
 #: Largest map the analysis accepts; beyond it loop listing and betweenness
@@ -287,7 +288,7 @@ def _norm(text: str) -> str:
 def validate_cld(
     graph: nx.DiGraph, *, source: str = "graph", max_variables: int = MAX_VARIABLES
 ) -> list[Problem]:
-    """Check that a graph is an analysable CLD; return warnings.
+    """Check that a graph is an analysable CLD; return warnings.  The graph is not changed.
 
     Parameters
     ----------
@@ -301,9 +302,9 @@ def validate_cld(
     Returns
     -------
     list of Problem
-        Warnings: self-links (CLD-3) and variables without links.  Missing
-        ``label``/``description``/``delay``/``note`` attributes are filled in
-        and polarity labels such as ``"S"`` are normalised, in place.
+        Warnings: self-links (CLD-3) and variables without links.  Use
+        :func:`as_cld` for a copy with polarity labels such as ``"S"``
+        normalised and missing attributes filled in.
 
     Raises
     ------
@@ -314,9 +315,11 @@ def validate_cld(
     Examples
     --------
     >>> g = nx.DiGraph()
-    >>> g.add_edge("a", "a", polarity="+", delay=False, note="")
+    >>> g.add_edge("a", "a", polarity="S")
     >>> [p.problem for p in validate_cld(g)]
     ['a has a link to itself (CLD-3); it counts as a loop of length 1.']
+    >>> g.edges["a", "a"]
+    {'polarity': 'S'}
     """
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
         raise GraphError(
@@ -332,26 +335,14 @@ def validate_cld(
     errors = []
     for u, v, data in graph.edges(data=True):
         pol = data.get("polarity")
-        if pol not in ("+", "-", "?"):
-            fixed = normalise_polarity(pol)
-            if fixed is None:
-                errors.append(f"Link {u} → {v} has polarity {pol!r}.")
-                continue
-            data["polarity"] = fixed
-        if not isinstance(data.get("delay", False), bool):
-            flag = parse_delay(data.get("delay"))
-            if flag is None:
-                errors.append(f"Link {u} → {v} has delay {data.get('delay')!r}.")
-                continue
-            data["delay"] = flag
-        data.setdefault("delay", False)
-        data.setdefault("note", "")
+        if pol not in ("+", "-", "?") and normalise_polarity(pol) is None:
+            errors.append(f"Link {u} → {v} has polarity {pol!r}.")
+        elif not isinstance(data.get("delay", False), bool) and parse_delay(data.get("delay")) is None:
+            errors.append(f"Link {u} → {v} has delay {data.get('delay')!r}.")
     if errors:
         _raise_problems([f"{source}: {e}" for e in errors], POLARITY_FIX)
     warnings = []
     for node in graph.nodes:
-        graph.nodes[node].setdefault("label", str(node))
-        graph.nodes[node].setdefault("description", "")
         if graph.has_edge(node, node):
             warnings.append(Problem(
                 source, f"{node} has a link to itself (CLD-3); it counts as a loop of length 1.",
@@ -360,3 +351,44 @@ def validate_cld(
             warnings.append(Problem(source, f"{node} has no links.",
                                     fix="Link it to the map or remove it."))
     return warnings
+
+
+def _is_complete(graph: nx.DiGraph) -> bool:
+    return (all(d.get("polarity") in ("+", "-", "?") and isinstance(d.get("delay"), bool) and "note" in d
+                for _, _, d in graph.edges(data=True))
+            and all("label" in d and "description" in d for _, d in graph.nodes(data=True)))
+
+
+def as_cld(
+    graph: nx.DiGraph, *, source: str = "graph", max_variables: int = MAX_VARIABLES
+) -> tuple[nx.DiGraph, list[Problem]]:
+    """Validate a CLD and return it complete: the graph itself when it already is, else a completed copy.
+
+    Polarity labels such as ``"S"`` become ``"+"``, delay flags become booleans and
+    missing ``label``/``description``/``delay``/``note`` attributes are filled in, on
+    a copy: the caller's graph is never changed.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("a", "b", {"polarity": "S"}), ("b", "a", {"polarity": "O", "delay": "yes"})])
+    >>> complete, warnings = as_cld(g)
+    >>> complete.edges["b", "a"], g.edges["b", "a"]
+    ({'polarity': '-', 'delay': True, 'note': ''}, {'polarity': 'O', 'delay': 'yes'})
+    >>> as_cld(complete)[0] is complete
+    True
+    """
+    warnings = validate_cld(graph, source=source, max_variables=max_variables)
+    if _is_complete(graph):
+        return graph, warnings
+    graph = graph.copy()
+    for _, _, data in graph.edges(data=True):
+        if data.get("polarity") not in ("+", "-", "?"):
+            data["polarity"] = normalise_polarity(data.get("polarity"))
+        if not isinstance(data.get("delay", False), bool):
+            data["delay"] = parse_delay(data.get("delay"))
+        data.setdefault("delay", False)
+        data.setdefault("note", "")
+    for node in graph.nodes:
+        graph.nodes[node].setdefault("label", str(node))
+        graph.nodes[node].setdefault("description", "")
+    return graph, warnings

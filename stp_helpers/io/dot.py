@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from stp_helpers.io.cld_graph import validate_cld
+from stp_helpers.io.cld_graph import as_cld
 from stp_helpers.io import Source, write_text
 
 __all__ = ["to_dot", "write_dot"]
@@ -61,7 +61,7 @@ def to_dot(graph: nx.DiGraph, *, title: str | None = None) -> str:
     >>> '"say \\\\"hi\\\\""' in to_dot(g)
     True
     """
-    validate_cld(graph)
+    graph, _ = as_cld(graph)
     name = title or graph.graph.get("name") or "CLD"
     lines = [f"digraph {_quote(name)} {{", "  rankdir=LR;",
              '  node [shape=plaintext, fontname="Helvetica"];', '  edge [fontname="Helvetica"];']

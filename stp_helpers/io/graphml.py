@@ -27,7 +27,7 @@ from stp_helpers.io.cld_graph import (
     POLARITY_FIX,
     normalise_polarity,
     parse_delay,
-    validate_cld,
+    as_cld,
 )
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.io import (
@@ -121,7 +121,7 @@ def read_graphml(source: Source, *, max_variables: int = MAX_VARIABLES) -> CldIm
         graph.add_edge(u, v, polarity=symbol, delay=delay, note=str(d.get("note", "")))
     if problems:
         raise CaseFileError(problems)
-    warnings = validate_cld(graph, source=name, max_variables=max_variables)
+    graph, warnings = as_cld(graph, source=name, max_variables=max_variables)
     return CldImport(graph, name, tuple(LabelMapping(k, s) for k, s in mapped.items()), warnings)
 
 
@@ -142,7 +142,7 @@ def write_graphml(graph: nx.DiGraph, target: Source, *, overwrite: bool = False)
     >>> 'attr.name="polarity"' in out.getvalue()
     True
     """
-    validate_cld(graph)
+    graph, _ = as_cld(graph)
     clean = nx.DiGraph()
     for v, d in graph.nodes(data=True):
         clean.add_node(str(v), label=str(d.get("label", v)),

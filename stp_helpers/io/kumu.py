@@ -30,7 +30,7 @@ from stp_helpers.io.cld_graph import (
     POLARITY_FIX,
     normalise_polarity,
     parse_delay,
-    validate_cld,
+    as_cld,
 )
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.io import (
@@ -156,7 +156,7 @@ def read_kumu(source: Source, *, max_variables: int = MAX_VARIABLES) -> CldImpor
         graph.add_edge(u, v, polarity=symbol, delay=delay, note=str(note or ""))
     if problems:
         raise CaseFileError(problems)
-    warnings = validate_cld(graph, source=name, max_variables=max_variables)
+    graph, warnings = as_cld(graph, source=name, max_variables=max_variables)
     return CldImport(graph, name, tuple(LabelMapping(k, s) for k, s in mapped.items()), warnings)
 
 
@@ -187,7 +187,7 @@ def to_kumu(graph: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:
     >>> to_kumu(g)["connections"]
     [{'from': 'a', 'to': 'b', 'type': '-', 'delay': False, 'description': ''}]
     """
-    validate_cld(graph)
+    graph, _ = as_cld(graph)
     return {
         "elements": [{"id": str(v), "label": str(d.get("label", v)),
                       "description": str(d.get("description", ""))}

@@ -27,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from stp_helpers.io.cld_graph import MAX_VARIABLES, validate_cld
+from stp_helpers.io.cld_graph import MAX_VARIABLES, as_cld
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.io import CldImport, LabelMapping, Source, read_text, source_name, too_many
 
@@ -136,7 +136,7 @@ def read_loopy(source: Source, *, max_variables: int = MAX_VARIABLES) -> CldImpo
     notes = [urllib.parse.unquote(lab[2]) for lab in (data[2] if len(data) > 2 else [])
              if isinstance(lab, list) and len(lab) >= 3 and isinstance(lab[2], str)]
     graph.graph["notes"] = notes
-    warnings = validate_cld(graph, source=name, max_variables=max_variables)
+    graph, warnings = as_cld(graph, source=name, max_variables=max_variables)
     mapped = tuple(LabelMapping(w, s) for w, s in (("1", "+"), ("-1", "-"))
                    if counts[s])
     return CldImport(graph, name, mapped, warnings)

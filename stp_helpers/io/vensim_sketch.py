@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stp_helpers.io.cld_graph import MAX_VARIABLES, normalise_polarity, validate_cld
+from stp_helpers.io.cld_graph import MAX_VARIABLES, as_cld, normalise_polarity
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.io import CldImport, LabelMapping, Source, read_text, source_name, too_many
 
@@ -270,7 +270,7 @@ def read_vensim_sketch(
         problems.append(Problem(name, "has a sketch with no variables.", fix=_FIX))
     if problems:
         raise CaseFileError(problems)
-    warnings = validate_cld(graph, source=name, max_variables=max_variables)
+    graph, warnings = as_cld(graph, source=name, max_variables=max_variables)
     if unmarked:
         warnings.insert(0, Problem(name, f"{unmarked} arrow(s) carry no polarity mark and "
                                    "were read as '?' (undetermined, CLD-4).",
