@@ -47,11 +47,11 @@ from typing import Any, Literal
 
 import networkx as nx
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.errors import CaseFileError, GraphError, Problem
 from stp_helpers.paths import relative
+from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import load_yaml, problems_from
 
 __all__ = [
@@ -140,25 +140,6 @@ class LogicModel(_Strict):
         raise KeyError(element_id)
 
 
-def _lines_of(text: str) -> dict[tuple[Any, ...], int]:
-    out: dict[tuple[Any, ...], int] = {}
-
-    def walk(node: yaml.Node, prefix: tuple[Any, ...]) -> None:
-        out[prefix] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                out[prefix + (key.value,)] = key.start_mark.line + 1
-                walk(value, prefix + (key.value,))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, prefix + (i,))
-
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if node is not None:
-        walk(node, ())
-    return out
-
-
 def _validate(data: Any, lines: dict[tuple[Any, ...], int], name: str) -> LogicModel:
     if not isinstance(data, dict):
         raise CaseFileError([Problem(name, "The logic model should hold 'key: value' fields (elements, links ...).",
@@ -218,14 +199,7 @@ def parse_logic_model(text: str, *, name: str = "logic model") -> LogicModel:
     ...
     stp_helpers.errors.CaseFileError: logic model, line 2, column "links[0].to": The link A1 → O9 is dangling: 'O9' is not an element. Use one of the element ids (A1), or add an element 'O9'.
     """
-    try:
-        data = yaml.safe_load(text)
-        lines = _lines_of(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise CaseFileError([Problem(name, f"The text is not valid YAML: {getattr(err, 'problem', err)}.",
-                                     line=mark.line + 1 if mark is not None else None,
-                                     fix="Check the indentation and the space after each colon.")]) from err
+    data, lines = parse_yaml(text, name)
     return _validate(data, lines, name)
 
 

@@ -33,6 +33,7 @@ from stp_helpers.io.cld_graph import (
     as_cld,
 )
 from stp_helpers.errors import CaseFileError, Problem
+from stp_helpers.io.parse import check_depth
 from stp_helpers.io import (
     CldImport,
     LabelMapping,
@@ -88,6 +89,7 @@ def read_kumu(source: Source, *, max_variables: int = MAX_VARIABLES) -> CldImpor
     """
     name = source_name(source)
     text = read_text(source, "Kumu JSON file")
+    check_depth(text, name, "Export the map again from Kumu.")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:

@@ -30,6 +30,7 @@ import networkx as nx
 from stp_helpers.io.cld_graph import MAX_VARIABLES, as_cld
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.io import CldImport, LabelMapping, Source, read_text, source_name, too_many
+from stp_helpers.io.parse import check_depth
 
 __all__ = ["read_loopy"]
 
@@ -76,6 +77,7 @@ def read_loopy(source: Source, *, max_variables: int = MAX_VARIABLES) -> CldImpo
     """
     name = source_name(source)
     text = _decode(read_text(source, "LOOPY file"))
+    check_depth(text, name, _FIX)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
@@ -90,7 +92,8 @@ def read_loopy(source: Source, *, max_variables: int = MAX_VARIABLES) -> CldImpo
     problems: list[Problem] = []
     good: list[tuple[Any, str]] = []
     for i, node in enumerate(nodes):
-        if not (isinstance(node, list) and len(node) >= 5 and isinstance(node[4], str)):
+        if not (isinstance(node, list) and len(node) >= 5 and isinstance(node[4], str)
+                and isinstance(node[0], (int, str)) and not isinstance(node[0], bool)):
             problems.append(Problem(name, "is not [id, x, y, amount, label, hue].",
                                     column=f"nodes[{i}]", fix=_FIX))
             continue
@@ -111,11 +114,11 @@ def read_loopy(source: Source, *, max_variables: int = MAX_VARIABLES) -> CldImpo
             continue
         ends = []
         for ref in edge[:2]:
-            if ref not in by_id:
+            if not isinstance(ref, (int, str)) or ref not in by_id:
                 problems.append(Problem(name, f"points to node {ref}, which the model does "
                                         "not define.", column=where,
                                         fix="Delete the arrow in LOOPY and draw it again."))
-            ends.append(by_id.get(ref))
+            ends.append(by_id.get(ref) if isinstance(ref, (int, str)) else None)
         strength = edge[3]
         if strength not in (1, -1) or isinstance(strength, bool):
             problems.append(Problem(name, f"has strength {strength!r}; LOOPY uses 1 (+) or "

@@ -25,22 +25,20 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from stp_helpers.errors import CaseFileError, Problem
+from stp_helpers.io.parse import MAX_FILE_BYTES, parse_yaml, read_limited
 from stp_helpers.paths import relative
 
 __all__ = ["read_csv_rows", "read_yaml_model", "load_yaml", "MAX_FILE_BYTES", "problems_from"]
 
 M = TypeVar("M", bound=BaseModel)
 
-#: Largest artefact file read (bytes); larger files are refused, not parsed.
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 _TYPE_WORDS = {
     "int_parsing": "is not a whole number",
@@ -66,12 +64,7 @@ def _read_text(path: Path) -> str:
     if not path.exists():
         raise CaseFileError([Problem(name, "The file does not exist.",
                                      fix="Create it, or remove it from the case's artefacts.")])
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CaseFileError([Problem(
-            name, f"The file is {size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES / 1e6:.0f} MB limit.",
-            fix="Split it, or keep only the rows the case needs.")])
-    raw = path.read_bytes()
+    raw = read_limited(path, limit=MAX_FILE_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -204,17 +197,6 @@ def read_csv_rows(path: str | Path, model: type[M], *, min_rows: int = 1) -> lis
     return rows
 
 
-def _line_map(node: yaml.Node, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], int]]:
-    yield prefix, node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield prefix + (key.value,), key.start_mark.line + 1
-            yield from _line_map(value, prefix + (key.value,))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from _line_map(item, prefix + (i,))
-
-
 def _nearest_line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
     for cut in range(len(loc), -1, -1):
         key = tuple(str(p) if not isinstance(p, int) else p for p in loc[:cut])
@@ -229,21 +211,11 @@ def load_yaml(path: str | Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     Raises
     ------
     CaseFileError
-        When the file is missing, empty, too large or not valid YAML (with the line).
+        When the file is missing, empty, too large or not valid YAML (with the line),
+        uses an alias or nests too deeply (see :func:`stp_helpers.io.parse.parse_yaml`).
     """
     path = Path(path)
-    text = _read_text(path)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        what = "; ".join(p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p) or str(err)
-        raise CaseFileError([Problem(relative(path), f"The file is not valid YAML: {what}.", line=line,
-                                     fix="Check the indentation and that every 'key: value' has a space after the colon.")]) from err
-    lines = dict(_line_map(node)) if node is not None else {}
-    return data, lines
+    return parse_yaml(_read_text(path), relative(path))
 
 
 def read_yaml_model(path: str | Path, model: type[M]) -> M:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from stp_helpers.errors import CaseFileError, ModelError, Problem
+from stp_helpers.io.parse import parse_yaml, read_limited
 from stp_helpers.paths import relative
 
 __all__ = ["Scenario", "ScenarioRuns", "load_scenarios", "parse_scenarios", "run_scenarios",
@@ -163,20 +164,20 @@ def load_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
     ...
     stp_helpers.errors.CaseFileError: no/such/scenarios.yaml: the file does not exist. Check the path.
     """
-    import yaml
-
     where = relative(path)
     file = Path(path)
     if not file.is_file():
         raise CaseFileError([Problem(where, "the file does not exist.", fix="Check the path.")])
+    raw = read_limited(file)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise CaseFileError([Problem(
-            where, f"this is not valid YAML ({getattr(err, 'problem', err)}).",
-            row=mark.line + 1 if mark else None,
-            fix="Check indentation and that each list item starts with '- '.")]) from err
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CaseFileError([Problem(where, "The file is not UTF-8 text.", line=raw[: err.start].count(b"\n") + 1,
+                                     fix="Save it again as UTF-8 text.")]) from None
+    if not text.strip():
+        raise CaseFileError([Problem(where, "The file is empty.",
+                                     fix="Write 'scenarios:' followed by '- name: ...' items, or delete the file.")])
+    data, _ = parse_yaml(text, where)
     return parse_scenarios(data, where)
 
 

@@ -31,8 +31,9 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from stp_helpers.errors import CaseFileError, GraphError, Problem
+from stp_helpers.errors import CaseFileError, GraphError, Problem, VsmError
 from stp_helpers.paths import relative
+from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import load_yaml, problems_from
 
 __all__ = [
@@ -64,10 +65,6 @@ MAX_UNITS = 200
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 _ID_FIX = "a short id of letters, digits, '-' or '_', e.g. housing"
-
-
-class VsmError(GraphError):
-    """A VSM description that cannot be built, diagnosed or drawn."""
 
 
 class _Strict(BaseModel):
@@ -319,7 +316,7 @@ def validate_description(desc: VsmDescription) -> VsmDescription:
     >>> desc = build_description("T", [("a", "A", "e")], channels=[("operations", "a", "zz")])
     Traceback (most recent call last):
     ...
-    stp_helpers.vsm.model.VsmError: systems[0].channels[0].to: The operations channel to 'zz': there is no unit or body 'zz' in 't'. Use one of: a.
+    stp_helpers.errors.VsmError: systems[0].channels[0].to: The operations channel to 'zz': there is no unit or body 'zz' in 't'. Use one of: a.
     """
     found = list(_reference_problems(desc))
     if found:
@@ -408,17 +405,7 @@ def parse_vsm(text: str, name: str = "vsm.yaml") -> VsmDescription:
     CaseFileError
         As :func:`read_vsm`; the file name in messages is ``name``.
     """
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise CaseFileError([Problem(name, f"The text is not valid YAML: {getattr(err, 'problem', err)}.",
-                                     line=mark.line + 1 if mark else None,
-                                     fix="Check the indentation and the space after each colon.")]) from err
-    from stp_helpers.io.tables import _line_map  # the same line map read_yaml_model uses
-
-    lines = dict(_line_map(node)) if node is not None else {}
+    data, lines = parse_yaml(text, name)
     return _parse(data, lines, Path(name))
 
 
