@@ -213,7 +213,9 @@ def _serve(args: argparse.Namespace) -> int:
                         cull_idle_seconds=args.cull_idle, preheat=preheat, max_kernels_per_client=per_client,
                         fill_delay=fill_delay)
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    proc = subprocess.Popen(cmd, env=voila_env(), start_new_session=True)
+    # STP_CLASSROOM=1: kernels bind learners to the browser, never to a typed name (learner.browser)
+    env = {**voila_env(), **({"STP_CLASSROOM": "1"} if args.classroom else {})}
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
     try:
         if not _ready(proc, args.port, teacher or token, lesson=bool(args.lesson)):
             raise StpError(f"Voilà stopped before it served the gallery (exit status {proc.returncode}).",
