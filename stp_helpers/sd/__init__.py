@@ -1,8 +1,9 @@
 """Stock-and-flow (System Dynamics) models on PySD.
 
 Open a Vensim or XMILE model with :func:`load_model` (translated once per
-content in the workbook's cache), run it with :meth:`Model.run` (changes
-never persist), and analyse it:
+content in the workbook's cache, sanitised and verified before import;
+:func:`check_model` checks a model file without running any of it), run it
+with :meth:`Model.run` (changes never persist), and analyse it:
 
 * scenarios: :func:`load_scenarios`, :func:`run_scenarios`
 * sensitivity: :func:`oat_elasticities`, :func:`monte_carlo`
@@ -16,7 +17,8 @@ Results are tidy pandas frames for the chart builders in
 """
 
 from stp_helpers.sd.fit import Calibration, FitStats, align, calibrate, fit_statistics
-from stp_helpers.sd.load import SUPPORTED_SUFFIXES, load_model, open_translated, translate_error
+from stp_helpers.sd.errors import translate_error
+from stp_helpers.sd.load import load_model, open_translated
 from stp_helpers.sd.model import CONTROL_VARIABLES, Model, VariableInfo
 from stp_helpers.sd.modes import MODES, classify_behaviour, classify_frame
 from stp_helpers.sd.params import ParameterSpec, parameter_specs
@@ -42,6 +44,7 @@ from stp_helpers.sd.sensitivity import (
     uniform,
 )
 from stp_helpers.sd.parquet import MonteCarloFile, monte_carlo_to_parquet, parquet_bands, read_monte_carlo
+from stp_helpers.sd.translate import SUPPORTED_SUFFIXES, ModelOutline, check_model
 from stp_helpers.sd.structure import PolarityLabel, causal_graph, flow_signs, polarity_label
 from stp_helpers.sd.validation import (
     Check,
@@ -58,7 +61,8 @@ from stp_helpers.sd.validation import (
 
 __all__ = [
     "SUPPORTED_SUFFIXES", "CONTROL_VARIABLES", "MODES",
-    "load_model", "open_translated", "translate_error", "Model", "VariableInfo",
+    "load_model", "open_translated", "translate_error", "check_model", "ModelOutline", "Model",
+    "VariableInfo",
     "ParameterSpec", "parameter_specs",
     "Scenario", "ScenarioRuns", "load_scenarios", "parse_scenarios", "run_scenarios",
     "outcome_table", "tidy",

@@ -20,6 +20,7 @@ import pandas as pd
 
 from stp_helpers.errors import ModelError
 from stp_helpers.paths import relative
+from stp_helpers.sd.errors import translate_error
 
 __all__ = ["Model", "VariableInfo", "CONTROL_VARIABLES"]
 
@@ -521,8 +522,6 @@ class Model:
         self._reload()
 
     def _run_error(self, err: BaseException) -> ModelError:
-        from stp_helpers.sd.load import translate_error
-
         where = relative(self.source)
         py_file = str(self.cache / "model.py")
         variable = None
