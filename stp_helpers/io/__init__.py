@@ -31,7 +31,7 @@ from typing import IO, Any
 
 import networkx as nx
 
-from stp_helpers.io.atomic import write_atomic
+from stp_helpers.io.atomic import locked, write_atomic
 from stp_helpers.io.parse import MAX_FILE_BYTES, parse_yaml
 from stp_helpers.errors import CaseExistsError, CaseFileError, Problem
 from stp_helpers.paths import relative
@@ -205,10 +205,11 @@ def write_text(target: Source, text: str, *, overwrite: bool = False) -> None:
         target.write(text)
         return
     path = Path(target)
-    if path.exists() and not overwrite:
-        raise CaseExistsError(f"{relative(path)} already exists.",
-                              "Pass overwrite=True to replace it, or choose another name.")
-    write_atomic(path, text)
+    with locked(path):  # two writers at once: the second sees the first's file
+        if path.exists() and not overwrite:
+            raise CaseExistsError(f"{relative(path)} already exists.",
+                                  "Pass overwrite=True to replace it, or choose another name.")
+        write_atomic(path, text)
 
 
 def too_many(name: str, count: int, limit: int) -> CaseFileError:

@@ -22,29 +22,48 @@ import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["write_atomic", "locked"]
+__all__ = ["write_atomic", "write_atomic_group", "locked"]
 
 
 def write_atomic(target: str | os.PathLike[str], content: str | bytes) -> Path:
     """Write ``content`` (text as UTF-8, or bytes) to ``target`` atomically; return the path."""
-    path = Path(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    return write_atomic_group({Path(target): content})[0]
+
+
+def write_atomic_group(contents: Mapping[Path, str | bytes]) -> list[Path]:
+    """Write several files: every one to a temporary file first, then each replaces its target.
+
+    If any temporary file cannot be written, no target is touched and the
+    temporary files are removed.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_atomic_group({folder / "a.csv": "a", folder / "b.csv": b"b"})]
+    ['a.csv', 'b.csv']
+    """
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        for target, content in contents.items():
+            path = Path(target)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, path in staged:
+            os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return [path for _, path in staged]
 
 
 @contextmanager

@@ -501,7 +501,7 @@ def ssm_yaml(record: SsmRecord) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def save_ssm(record: SsmRecord, folder: str | Path, *, overwrite: bool = True) -> Path:
+def save_ssm(record: SsmRecord, folder: str | Path, *, overwrite: bool = False) -> Path:
     """Write ``ssm.yaml`` into a case folder, atomically (checks never block saving).
 
     Raises

@@ -106,7 +106,7 @@ def image_kind(data: bytes, name: str) -> str:
     return kind
 
 
-def save_rich_picture(folder: str | os.PathLike[str], data: bytes, name: str, *, overwrite: bool = True) -> Path:
+def save_rich_picture(folder: str | os.PathLike[str], data: bytes, name: str, *, overwrite: bool = False) -> Path:
     """Check an image and write it into a case folder as ``rich_picture.<ext>``, atomically.
 
     Parameters

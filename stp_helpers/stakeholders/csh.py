@@ -411,11 +411,11 @@ def csh_yaml_text(record: CshRecord) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def save_csh(record: CshRecord, folder: str | Path) -> Path:
+def save_csh(record: CshRecord, folder: str | Path, *, overwrite: bool = False) -> Path:
     """Write ``csh.yaml`` into a user's case folder atomically (shipped cases refuse)."""
     from stp_helpers import case as cases
 
-    return cases.save_text(folder, "csh.yaml", csh_yaml_text(record), overwrite=True)
+    return cases.save_text(folder, "csh.yaml", csh_yaml_text(record), overwrite=overwrite)
 
 
 def build_csh(groups: Mapping[str, Mapping[int, tuple[str, str]]]) -> CshRecord:

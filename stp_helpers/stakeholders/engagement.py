@@ -332,11 +332,11 @@ def engagement_yaml_text(record: EngagementRecord) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def save_engagement(record: EngagementRecord, folder: str | Path) -> Path:
+def save_engagement(record: EngagementRecord, folder: str | Path, *, overwrite: bool = False) -> Path:
     """Write ``engagement.yaml`` into a user's case folder atomically (shipped cases refuse)."""
     from stp_helpers import case as cases
 
-    return cases.save_text(folder, "engagement.yaml", engagement_yaml_text(record), overwrite=True)
+    return cases.save_text(folder, "engagement.yaml", engagement_yaml_text(record), overwrite=overwrite)
 
 
 def bias_checklist() -> Any:

@@ -594,17 +594,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def save_register(register: Register, folder: str | Path) -> list[Path]:
-    """Write ``stakeholders.csv`` and ``stakeholder_links.csv`` into a user's case folder, atomically.
+def save_register(register: Register, folder: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Write ``stakeholders.csv`` and ``stakeholder_links.csv`` into a user's case folder: both or neither.
 
     Raises
     ------
     CaseExistsError
-        The folder is a shipped case (copy it first with ``stp new-case``).
+        A file exists and ``overwrite`` is False, or the folder is a shipped case
+        (copy it first with ``stp new-case``).
     """
-    from stp_helpers import case as cases
+    from stp_helpers import case as cases  # case reads this module's files: imported here to avoid a cycle
 
     _checked(register.stakeholders, register.links)
-    return [cases.save_text(folder, "stakeholders.csv", register_csv_text(register), overwrite=True),
-            cases.save_text(folder, "stakeholder_links.csv", links_csv_text(register), overwrite=True)]
+    return cases.save_texts(folder, {"stakeholders.csv": register_csv_text(register),
+                                     "stakeholder_links.csv": links_csv_text(register)}, overwrite=overwrite)
 

@@ -205,8 +205,8 @@ class CldEditor(widgets.VBox):
                                "Open it with CldEditor.from_case('my-case').")
             links, variables = io.StringIO(), io.StringIO()
             write_cld_csv(self.graph, links, variables)
-            cases.save_text(self._folder, "cld_variables.csv", variables.getvalue(), overwrite=True)
-            path = cases.save_text(self._folder, "cld.csv", links.getvalue(), overwrite=True)
+            path, _ = cases.save_texts(self._folder, {"cld.csv": links.getvalue(),
+                                                      "cld_variables.csv": variables.getvalue()}, overwrite=True)
         except StpError as err:
             self.status.value = err.to_html()
             return

@@ -216,7 +216,7 @@ class RootDefinitionBuilder(widgets.VBox):
             if self._folder is None:
                 raise StpError("These records have no case folder to save the picture to.",
                                "Open them with RootDefinitionBuilder.from_case('my-case').")
-            path = save_rich_picture(self._folder, data, name)
+            path = save_rich_picture(self._folder, data, name, overwrite=True)
         except StpError as err:
             self.status.value = err.to_html()
             return

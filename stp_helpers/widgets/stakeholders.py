@@ -178,7 +178,7 @@ class RegisterEditor(widgets.VBox):
             if self._folder is None:
                 raise StpError("This register has no case folder to save to.",
                                "Open it with RegisterEditor.from_case('my-case').")
-            written = stakeholders.save_register(self.register, self._folder)
+            written = stakeholders.save_register(self.register, self._folder, overwrite=True)
         except StpError as err:
             self.status.value = err.to_html()
             return
@@ -273,7 +273,7 @@ class CshExplorer(widgets.VBox):
             if self._folder is None:
                 raise StpError("These answers have no case folder to save to.",
                                "Open them with CshExplorer.from_case('my-case').")
-            path = csh.save_csh(self.record, self._folder)
+            path = csh.save_csh(self.record, self._folder, overwrite=True)
         except StpError as err:
             self.status.value = err.to_html()
             return
