@@ -235,7 +235,7 @@ class Table(AnswerInput):
         if self.row_names and isinstance(value, dict):
             for key, row in zip(self.row_keys, self.cells):
                 entry = value.get(key, value.get(str(key), ()))
-                for cell, item in zip(row, (entry,) if isinstance(entry, str) else entry):
+                for cell, item in zip(row, entry if isinstance(entry, (tuple, list)) else (entry,)):
                     cell.value = str(item) if not column_options(cell) or str(item) in column_options(cell) else ""
         elif not self.row_names:
             for row, entry in zip(self.cells, list(value)):
@@ -263,16 +263,17 @@ class DiagramPick(AnswerInput):
 
     kind = "diagram pick"
 
-    def __init__(self, label: str, drawing: widgets.Widget, options: Sequence[str]) -> None:
+    def __init__(self, label: str, drawing: widgets.Widget, options: Sequence[str],
+                 as_type: Callable[[str], Any] = str) -> None:
         super().__init__(label)
-        self.options = tuple(options)
+        self.options, self._as = tuple(options), as_type
         self.control = widgets.ToggleButtons(options=list(self.options), value=None, description=label,
                                              style=LABEL_STYLE)
         self.box = widgets.VBox([drawing, self.control])
 
     def value(self) -> Any:
-        return self.control.value if self.control.value is not None else ...
+        return self._as(self.control.value) if self.control.value is not None else ...
 
     def show(self, value: Any) -> None:
-        if value in self.options:
-            self.control.value = value
+        if str(value) in self.options:
+            self.control.value = str(value)

@@ -56,7 +56,9 @@ def as_number(value: Any) -> float | None:
 def plural(count: float, noun: str) -> str:
     """``'1 loop'``, ``'2 loops'``, ``'0 loops'``."""
     shown = f"{count:g}"
-    return f"{shown} {noun}" if count == 1 else f"{shown} {noun}s"
+    many = (noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else
+            noun + ("es" if noun.endswith(("ch", "sh", "s", "x")) else "s"))
+    return f"{shown} {noun}" if count == 1 else f"{shown} {many}"
 
 
 def count_note(predicted: Any, actual: int, noun: str) -> str | None:

@@ -1,0 +1,114 @@
+"""Answer tables of the stakeholder and CSH notebooks' exercises, run through their apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stp_helpers import stakeholders
+from stp_helpers.checks import stakeholders as check
+from stp_helpers.checks.exercise import APP_YOUR_TURN
+from stp_helpers.stakeholders import csh
+
+PLYMOUTH_2012 = stakeholders.build_register([
+    {"name": "Commissioners", "power": 0.9, "interest": 0.6, "legitimacy": 0.9, "urgency": 0.4},
+    {"name": "People using services", "power": 0.1, "interest": 0.9, "legitimacy": 0.6, "urgency": 0.9},
+    {"name": "Elected representatives", "power": 0.8, "interest": 0.4, "legitimacy": 0.9, "urgency": 0.3},
+    {"name": "Families and communities", "power": 0.1, "interest": 0.3, "legitimacy": 0.5, "urgency": 0.3},
+])
+WILTSHIRE = stakeholders.load_register("wiltshire-complex-needs")
+ATTRIBUTES = stakeholders.attributes_by_name(WILTSHIRE, ["People with complex needs", "Police", "Benefits and DWP",
+                                                          "Primary health"], snapshot="2019-06-18")
+PLYMOUTH_CSH = csh.load_csh("plymouth-alliance")
+DECISION_MAKER = csh.answer_text(csh.load_csh("wiltshire-complex-needs"), "Council leadership", 4, "ought")
+QUADRANTS = {"Commissioners": "key players", "People using services": "keep informed",
+             "Elected representatives": "keep satisfied", "Families and communities": "monitor"}
+CLASSES = {"People with complex needs": "dependent", "Police": "definitive", "Benefits and DWP": "dominant",
+           "Primary health": "discretionary"}
+SOURCES = {"motivation": [1, 2, 3], "control": [4, 5, 6], "knowledge": [7, 8, 9], "legitimacy": [10, 11, 12]}
+
+APPS = {
+    "quadrants": lambda: check.quadrant_exercise(PLYMOUTH_2012),
+    "salience": lambda: check.salience_exercise(ATTRIBUTES),
+    "broker": lambda: check.broker_exercise(WILTSHIRE),
+    "sources": lambda: check.sources_exercise(),
+    "gap": lambda: check.gap_exercise(PLYMOUTH_CSH, "People using services"),
+    "witness": lambda: check.witness_exercise(DECISION_MAKER),
+}
+
+# (exercise, answer, prediction, verdict, a line the feedback must hold)
+TABLE: list[tuple[str, Any, Any, str, str]] = [
+    ("quadrants", QUADRANTS, 1, "Correct.", "You predicted 1 key player, and there are 1."),
+    ("quadrants", {"commissioners": "Manage closely", "people using service": "keep them informed",
+                   "Elected Representatives": "Keep satisfied.", "families & communities": "monitor"}, 2,
+     "Correct.", "You predicted 2 key players; there are 1. What made you expect a second?"),
+    ("quadrants", {**QUADRANTS, "Commissioners": "key player", "Elected representatives": "key players"}, ...,
+     "Not yet.", "Elected representatives: you have 'key players'; its power is 0.8 and its "
+     "interest 0.4, and 0.5 or more counts as high."),
+    ("quadrants", {**QUADRANTS, "People using services": "monitor"}, 1, "Not yet.",
+     "People using services: you have 'monitor'; its power is 0.1 and its interest 0.9"),
+    ("quadrants", {"Councillors": "keep satisfied"}, ..., "Not yet.", "'Councillors' is not in the register"),
+    ("salience", CLASSES, "Police", "Correct.", "You predicted Police as the definitive stakeholder, and it is."),
+    ("salience", {"People with complex needs": "Dependent stakeholder", "police": "Definitive stakeholder",
+                  "Benefits and DWP": "dominant stakeholders", "primary health": "Discretionary"}, "Benefits and DWP",
+     "Correct.", "You predicted Benefits and DWP as the definitive stakeholder; it is Police."),
+    ("salience", {**CLASSES, "People with complex needs": "dangerous"}, ..., "Not yet.",
+     "People with complex needs: you have dangerous; it holds legitimacy and urgency, so look up that pair"),
+    ("salience", {**CLASSES, "Police": "dominant"}, ..., "Not yet.",
+     "Police: you have dominant; it holds legitimacy and power and urgency, so look up that row"),
+    ("broker", "Council leadership", "Police", "Correct.",
+     "You predicted Police as the broker; it is Council leadership. What made Police look central?"),
+    ("broker", "the council leadership", "Council leadership", "Correct.",
+     "You predicted Council leadership as the broker, and it is."),
+    ("broker", "Voluntary and community sector", ..., "Not yet.", "Another stakeholder sits on more routes"),
+    ("broker", "People with complex needs", ..., "Not yet.", "People with complex needs sits on no route between two"),
+    ("sources", SOURCES, "legitimacy", "Correct.", "You predicted legitimacy as the source of the witness question, and it is."),
+    ("sources", {"Motivation": (1, 2, 3), "Power": [4, 5, 6], "expertise": [7, 8, 9], "Sources of legitimacy": [10, 11, 12]},
+     "control", "Correct.", "You predicted control as the source of the witness question; it is legitimacy."),
+    ("sources", {n: s for s, ns in SOURCES.items() for n in ns}, ..., "Correct.", "4 of 4 sources right."),
+    ("sources", {**SOURCES, "control": [4, 5, 10], "legitimacy": [6, 11, 12]}, ..., "Not yet.",
+     "Look again at control: which questions ask who decides and over what resources?"),
+    ("sources", {"motivation": [1, 2, 3], "knowledge": [4, 5, 6, 7, 8, 9], "legitimacy": [10, 11, 12]}, ..., "Not yet.",
+     "Look again at control"),
+    ("gap", 4, "control", "Correct.", "Q4 has the smallest gap for People using services (0.75) (Q5 ties with it). "
+     "You predicted control as the source where they lie closest, and it is."),
+    ("gap", 5, "knowledge", "Correct.", "You predicted knowledge as the source where they lie closest; it is control."),
+    ("gap", 10, ..., "Not yet.", "Q10 has a gap of 0.88. Another question's is and ought answers share more words"),
+    ("gap", 1, ..., "Not yet.", "Q1 has a gap of 1.00."),
+    ("witness", "People with lived experience and independent advocates", "no", "Correct.",
+     "You predicted the agencies would not do, and you chose someone outside them."),
+    ("witness", "An independent advocate", "yes", "Correct.",
+     "You predicted the agencies could be the witness; you chose someone outside them."),
+    ("witness", "council leadership", ..., "Not yet.",
+     "'council leadership' is among those in control: question 4 puts control with agencies deciding together as "
+     "one system."),
+    ("witness", "The police", ..., "Not yet.", "'The police' is among those in control"),
+    ("witness", "a consultant", ..., "Not yet.", "Say whose experience this witness brings"),
+]
+
+
+@pytest.mark.parametrize("exercise,answer,prediction,verdict,line", TABLE,
+                         ids=[f"{row[0]}-{i}" for i, row in enumerate(TABLE)])
+def test_answer_table(exercise: str, answer: Any, prediction: Any, verdict: str, line: str) -> None:
+    said = repr(APPS[exercise]().submit(answer, prediction))
+    assert said.startswith(verdict), said
+    assert line in said, said
+
+
+@pytest.mark.parametrize("exercise", sorted(APPS))
+def test_placeholder_is_your_turn_and_keeps_the_model_answer_back(exercise: str) -> None:
+    waiting = APPS[exercise]()
+    assert repr(waiting.submit(..., "yes")) == APP_YOUR_TURN
+    assert waiting.model_panel.value == ""
+
+
+def test_the_app_table_route_gives_the_check_the_same_answer() -> None:
+    app = APPS["quadrants"]()
+    for row, name in zip(app.answer.cells, app.answer.row_names):
+        row[0].value = QUADRANTS[name]
+    app.predict.control.value = "1"
+    app.lock_button.click()
+    app.check_button.click()
+    assert repr(app).startswith("Correct. 4 of 4 quadrants right.")
+    assert "Commissioners: key players" in app.model_panel.value
