@@ -25,6 +25,7 @@ __all__ = [
     "DATA_DIR",
     "NOTEBOOKS_DIR",
     "shipped_cases_dir",
+    "teaching_models_dir",
     "user_cases_dir",
     "case_search_path",
     "cache_dir",
@@ -42,6 +43,11 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 def shipped_cases_dir() -> Path:
     """Return the folder of the cases shipped with the workbook (read-only)."""
     return DATA_DIR / "cases"
+
+
+def teaching_models_dir() -> Path:
+    """Return the folder of the teaching models (``data/models``, read-only)."""
+    return DATA_DIR / "models"
 
 
 def user_cases_dir() -> Path | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stp_helpers import case, cld, duties, ssm, stakeholders
+from stp_helpers import case, cld, duties, sd, ssm, stakeholders
 from stp_helpers.stakeholders import csh
 from stp_helpers.stakeholders import engagement
 from stp_helpers.checks import stoke as check
@@ -63,10 +63,8 @@ def test_duty_nine_gaps(stoke: case.Case) -> None:
 
 
 def test_model_reduction_matches_the_scenario_table(stoke: case.Case) -> None:
-    from stp_helpers.widgets import policy
-
-    model, scenarios = policy.load_case_model(stoke), policy.case_scenarios(stoke)
-    table = policy.scenario_table(model, scenarios, "NEET").set_index("scenario")
+    model, scenarios = sd.case_model(stoke), sd.case_scenarios(stoke)
+    table = sd.scenario_table(model, scenarios, "NEET").set_index("scenario")
     for name in ("january starts", "january starts without follow-up"):
         pct, *_ = check.model_reduction(stoke, name)
         assert pct == pytest.approx(-table.loc[name, "final_change_pct"], abs=0.01)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stp_helpers import paths, sd
+from stp_helpers import sd
 from stp_helpers.checks import sd as check
 
 T = np.arange(0, 50, 0.25)
 
 
 def test_placeholders_read_your_turn() -> None:
-    bath = sd.load_model(paths.DATA_DIR / "models" / "bathtub.mdl")
+    bath = sd.teaching_model("bathtub")
     for feedback in (check.behaviour_mode(..., T), check.policy_lever(..., bath, "Water in tub"),
                      check.validation_flaw(..., bath)):
         assert feedback.passed is None and repr(feedback).startswith("Your turn")
@@ -31,7 +31,7 @@ def test_behaviour_mode() -> None:
 
 
 def test_policy_lever_uses_elasticities() -> None:
-    model = sd.load_model(paths.DATA_DIR / "cases" / "wiltshire-complex-needs" / "model.mdl")
+    model = sd.case_model("wiltshire-complex-needs")
     table = sd.oat_elasticities(model, "In crisis")
     assert check.policy_lever(table["parameter"].iloc[0], model, "In crisis").passed
     second = check.policy_lever(table["parameter"].iloc[1], model, "In crisis")
@@ -40,7 +40,7 @@ def test_policy_lever_uses_elasticities() -> None:
 
 
 def test_validation_flaw_on_the_shipped_flawed_model() -> None:
-    flawed = sd.load_model(paths.DATA_DIR / "models" / "flawed_bathtub.mdl")
+    flawed = sd.teaching_model("flawed_bathtub")
     report = sd.validate(flawed)
     assert [c.test for c in report.checks if c.status == "fail"] == ["Extreme conditions"]
     assert check.validation_flaw("extreme conditions", report).passed
@@ -48,5 +48,5 @@ def test_validation_flaw_on_the_shipped_flawed_model() -> None:
     passing = check.validation_flaw("Flow units", report)
     assert passing.passed is False and "passes it" in repr(passing)
     assert check.validation_flaw("vibes", report).passed is False
-    sound = check.validation_flaw("Extreme conditions", sd.load_model(paths.DATA_DIR / "models" / "bathtub.mdl"))
+    sound = check.validation_flaw("Extreme conditions", sd.teaching_model("bathtub"))
     assert sound.passed is False

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from stp_helpers import charts, sd
-from stp_helpers.widgets import policy
+from stp_helpers.charts import sd as sd_charts
+from stp_helpers.errors import ModelError
 from stp_helpers.widgets.policy import PolicyExplorer
 
 CASE = "wiltshire-complex-needs"
@@ -13,7 +14,7 @@ CASE = "wiltshire-complex-needs"
 
 @pytest.fixture(scope="module")
 def model() -> sd.Model:
-    return policy.load_case_model(CASE)
+    return sd.case_model(CASE)
 
 
 def _expected_title(model: sd.Model, params: dict[str, float]) -> str:
@@ -68,20 +69,35 @@ def test_reset_restores_values_and_chart(model: sd.Model) -> None:
 
 def test_views_work_on_every_case_with_a_model() -> None:
     for slug in ("wiltshire-complex-needs", "stoke-neet"):
-        m = policy.load_case_model(slug)
-        scenarios = policy.case_scenarios(slug)
-        outcome = policy.key_outcome(m, scenarios)
-        table = policy.scenario_table(m, scenarios, outcome)
+        m = sd.case_model(slug)
+        scenarios = sd.case_scenarios(slug)
+        outcome = sd.key_outcome(m, scenarios)
+        table = sd.scenario_table(m, scenarios, outcome)
         assert list(table["scenario"]) == [s.name for s in scenarios]
         assert table["final_change_pct"].iloc[0] == 0
-        chart = policy.scenario_chart(m, scenarios, outcome)
+        chart = sd_charts.scenario_chart(m, scenarios, outcome)
         assert charts.chart_title(chart).startswith(outcome)
         assert "(person)" in chart.to_dict()["layer"][0]["encoding"]["y"]["title"]
 
 
 def test_uncertainty_chart_is_reproducible_and_small(model: sd.Model) -> None:
-    a = policy.uncertainty_chart(model, "In crisis", n=20, seed=1)
-    b = policy.uncertainty_chart(model, "In crisis", n=20, seed=1)
+    a = sd_charts.uncertainty_chart(model, "In crisis", n=20, seed=1)
+    b = sd_charts.uncertainty_chart(model, "In crisis", n=20, seed=1)
     assert a.to_dict() == b.to_dict()
     assert charts.chart_title(a).startswith("In 90% of 20 runs, In crisis ends between")
     assert len(a.data) < charts.MAX_ROWS if hasattr(a, "data") and a.data is not None else True
+
+
+def test_the_app_module_holds_only_the_app() -> None:
+    from stp_helpers.widgets import policy
+
+    assert policy.__all__ == ["PolicyExplorer"]
+    assert not hasattr(policy, "load_case_model") and not hasattr(policy, "outcome_chart")
+
+
+def test_teaching_models_are_opened_by_name() -> None:
+    assert sd.teaching_models() == ["bathtub", "failure_demand", "flawed_bathtub",
+                                    "population_limits", "sir"]
+    assert sd.teaching_model("bathtub").stocks == ["Water in tub"]
+    with pytest.raises(ModelError, match="Use one of: bathtub"):
+        sd.teaching_model("bath")

@@ -1,17 +1,26 @@
-"""Stock-and-flow charts: runs of chosen variables over time, and Monte Carlo bands.
+"""Stock-and-flow charts: runs of chosen variables over time, scenarios, and Monte Carlo bands.
 
-Used by the stock-and-flow notebook and its PolicyExplorer app; the theme and
-palette come from :mod:`stp_helpers.charts`.
+The generic builders (:func:`run_chart`, :func:`bands_chart`) take tidy frames.
+The model builders (:func:`outcome_chart`, :func:`scenario_chart`,
+:func:`uncertainty_chart`) run a :class:`stp_helpers.sd.Model` and compute
+their titles (the finding) from the runs.  They are used by the stock-and-flow
+notebooks and the PolicyExplorer app.  The theme and palette come from
+:mod:`stp_helpers.charts.theme`.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from stp_helpers.charts.theme import SERIES, chart_title  # noqa: F401  (chart_title: used by the doctests)
+from stp_helpers import sd
+from stp_helpers.sd.model import Model
+from stp_helpers.sd.scenarios import Scenario
 
 #: Grey of a baseline run (drawn dashed).
 BASELINE_GREY = "#8c8c8c"
@@ -217,3 +226,82 @@ def bands_chart(
     subs = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
     subs.append("Shaded: 5–95% (light) and 25–75% (dark) of runs; line: median")
     return alt.layer(outer, inner, median).properties(title=alt.TitleParams(text=title, subtitle=subs))
+
+
+# ------------------------------------------------------------ model builders
+def time_title(model: Model) -> str:
+    """'Time (months)' from the model's time units."""
+    unit = model.time_units.strip().lower()
+    if not unit:
+        return "Time (units unstated)"
+    return f"Time ({unit if unit.endswith('s') else unit + 's'})"
+
+
+def time_label(model: Model) -> str:
+    """How a title names a time: the model's time unit ("month"), else "time"."""
+    return model.time_units.strip().lower() or "time"
+
+
+def axis_title(model: Model, variables: Sequence[str]) -> str:
+    """A y-axis title with the variables' units, e.g. 'In crisis (person)'."""
+    units = list(dict.fromkeys(model.info(v).units or "units unstated" for v in variables))
+    label = variables[0] if len(variables) == 1 else "Value"
+    return f"{label} ({', '.join(units)})"
+
+
+def model_subtitle(model: Model, extra: str | None = None) -> list[str]:
+    """Subtitle lines: ``extra`` (e.g. the case's title) and the model's name."""
+    return [s for s in (extra, f"Model: {model.name} (stp-workbook)") if s]
+
+
+def outcome_chart(model: Model, outputs: Sequence[str] | None = None,
+                  params: Mapping[str, float] | None = None, subtitle: str | None = None,
+                  baseline: bool = True) -> alt.LayerChart:
+    """Chart ``outputs`` (default the stocks) of a run with ``params``, against the baseline."""
+    outputs = [model.resolve(o) for o in (outputs or model.stocks)]
+    if baseline:
+        runs = sd.compare_runs(model, outputs, params)
+        title = run_finding(runs, outputs[0], time_label=time_label(model), baseline="baseline")
+    else:
+        runs = sd.tidy(model.run(params=dict(params or {}), return_columns=outputs))
+        title = run_finding(runs, outputs[0], time_label=time_label(model))
+    return run_chart(runs, y_title=axis_title(model, outputs), x_title=time_title(model), title=title,
+                     subtitle=model_subtitle(model, subtitle), baseline="baseline" if baseline else None)
+
+
+def scenario_chart(model: Model, scenarios: Sequence[Scenario], variable: str) -> alt.LayerChart:
+    """One variable under every scenario; the first scenario is the (dashed) baseline."""
+    variable = model.resolve(variable)
+    runs, outcomes = sd.run_scenarios(model, scenarios, variables=[variable])
+    rows = outcomes.sort_values("final", kind="stable")
+    best, first = str(rows["scenario"].iloc[0]), scenarios[0].name
+    title = run_finding(runs, variable, time_label=time_label(model), baseline=first, current=best)
+    return run_chart(runs, y_title=axis_title(model, [variable]), x_title=time_title(model),
+                     title=title, subtitle=model_subtitle(model, f"{len(scenarios)} scenarios"),
+                     baseline=first)
+
+
+def uncertainty_chart(model: Model, outcome: str, n: int = 100, seed: int = 20240601,
+                      parameters: int = 3, spread: float = 0.2) -> alt.LayerChart:
+    """Monte Carlo bands of ``outcome``: the ``parameters`` most sensitive constants vary ±``spread``.
+
+    Values are uniform between (1 − spread) and (1 + spread) × base, clipped
+    to the declared range; the Latin hypercube uses ``seed``.
+    """
+    outcome = model.resolve(outcome)
+    names = list(sd.oat_elasticities(model, outcome)["parameter"].head(parameters))
+    dists = {}
+    for name in names:
+        info, base = model.info(name), model.base_values[name]
+        lo, hi = sorted((base * (1 - spread), base * (1 + spread)))
+        lo = lo if math.isnan(info.minimum) else max(lo, info.minimum)
+        hi = hi if math.isnan(info.maximum) else min(hi, info.maximum)
+        dists[name] = sd.uniform(lo, hi)
+    result = sd.monte_carlo(model, dists, n=n, seed=seed, outputs=[outcome], workers=1, progress=None)
+    bands = result.bands()
+    last = bands.iloc[-1]
+    title = (f"In 90% of {n} runs, {outcome} ends between {number(float(last['p5']))} and "
+             f"{number(float(last['p95']))} by {time_label(model)} {float(last['time']):g}")
+    varied = ", ".join(f"{k} ±{spread:.0%}" for k in names)
+    return bands_chart(bands, y_title=axis_title(model, [outcome]), x_title=time_title(model),
+                       title=title, subtitle=model_subtitle(model, f"Varied: {varied}; seed {seed}"))

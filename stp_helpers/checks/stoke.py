@@ -21,6 +21,7 @@ import math
 from numbers import Real
 from typing import Any
 
+from stp_helpers import sd
 from stp_helpers.case import Case
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 
@@ -63,11 +64,8 @@ def model_reduction(the_case: Case, scenario: str = "january starts", variable: 
     >>> round(pct, 1), round(final), round(base), name, end
     (22.0, 576, 739, 'september starts only', 48.0)
     """
-    from stp_helpers import sd
-    from stp_helpers.widgets import policy
-
-    model = policy.load_case_model(the_case)
-    scenarios = policy.case_scenarios(the_case)
+    model = sd.case_model(the_case)
+    scenarios = sd.case_scenarios(the_case)
     names = [s.name for s in scenarios]
     if scenario not in names:
         raise KeyError(f"no scenario {scenario!r}; the case has: {', '.join(names)}")

@@ -11,6 +11,7 @@ with :meth:`Model.run` (changes never persist), and analyse it:
 * calibration: :func:`fit_statistics`, :func:`calibrate`
 * behaviour modes: :func:`classify_behaviour`
 * structure: :func:`causal_graph` (a CLD with link polarities)
+* models by name: :func:`teaching_model`, :func:`case_model`, :func:`case_scenarios`
 
 Results are tidy pandas frames for the chart builders in
 ``stp_helpers.charts``.
@@ -21,7 +22,7 @@ from stp_helpers.sd.errors import translate_error
 from stp_helpers.sd.load import load_model, open_translated
 from stp_helpers.sd.model import CONTROL_VARIABLES, Model, VariableInfo
 from stp_helpers.sd.modes import MODES, classify_behaviour, classify_frame
-from stp_helpers.sd.params import ParameterSpec, parameter_specs
+from stp_helpers.sd.params import ParameterSpec, parameter_spec, parameter_specs
 from stp_helpers.sd.scenarios import (
     Scenario,
     ScenarioRuns,
@@ -45,6 +46,17 @@ from stp_helpers.sd.sensitivity import (
 )
 from stp_helpers.sd.parquet import MonteCarloFile, monte_carlo_to_parquet, parquet_bands, read_monte_carlo
 from stp_helpers.sd.translate import SUPPORTED_SUFFIXES, ModelOutline, check_model
+from stp_helpers.sd.cases import (
+    case_model,
+    case_scenarios,
+    compare_runs,
+    default_levers,
+    key_outcome,
+    scenario_table,
+    teaching_model,
+    teaching_models,
+    tornado_table,
+)
 from stp_helpers.sd.structure import PolarityLabel, causal_graph, flow_signs, polarity_label
 from stp_helpers.sd.validation import (
     Check,
@@ -63,7 +75,9 @@ __all__ = [
     "SUPPORTED_SUFFIXES", "CONTROL_VARIABLES", "MODES",
     "load_model", "open_translated", "translate_error", "check_model", "ModelOutline", "Model",
     "VariableInfo",
-    "ParameterSpec", "parameter_specs",
+    "ParameterSpec", "parameter_specs", "parameter_spec",
+    "teaching_model", "teaching_models", "case_model", "case_scenarios", "default_levers",
+    "key_outcome", "compare_runs", "scenario_table", "tornado_table",
     "Scenario", "ScenarioRuns", "load_scenarios", "parse_scenarios", "run_scenarios",
     "outcome_table", "tidy",
     "Distribution", "uniform", "triangular", "normal", "latin_hypercube", "sample_parameters",

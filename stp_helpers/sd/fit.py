@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from stp_helpers.errors import ModelError, StpError
+from stp_helpers.sd.model import Model
 
 __all__ = ["FitStats", "fit_statistics", "Calibration", "calibrate", "align"]
 
@@ -198,7 +199,7 @@ class Calibration:
 
 
 def calibrate(
-    model,
+    model: Model,
     data: pd.DataFrame,
     bounds: Mapping[str, tuple[float, float]],
     start: Mapping[str, float] | None = None,
@@ -238,6 +239,7 @@ def calibrate(
     >>> fit_statistics([1.0, 2.0], [1.0, 2.0]).rmse
     0.0
     """
+    # heavy (scipy.optimize, about 0.3 s): loaded only when a model is calibrated
     from scipy.optimize import least_squares
 
     names = [model.resolve(n) for n in bounds]

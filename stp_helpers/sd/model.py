@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -20,69 +19,17 @@ import pandas as pd
 
 from stp_helpers.errors import ModelError
 from stp_helpers.paths import relative
-from stp_helpers.sd.errors import translate_error
+from stp_helpers.sd.errors import check_finite, run_error
+from stp_helpers.sd.variables import (
+    CONTROL_VARIABLES,
+    VariableInfo,
+    clean_text,
+    flows_by_stock,
+    is_control,
+    read_variables,
+)
 
 __all__ = ["Model", "VariableInfo", "CONTROL_VARIABLES"]
-
-#: The time settings PySD adds to every model (real names).
-CONTROL_VARIABLES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
-_CONTROL_PY = {"initial_time", "final_time", "time_step", "saveper", "time"}
-
-
-@dataclass(frozen=True)
-class VariableInfo:
-    """What the model file says about one variable.
-
-    Attributes
-    ----------
-    name : str
-        The name as written in the model (PySD's "Real Name").
-    py_name : str
-        PySD's Python name.
-    kind : str
-        ``"stock"``, ``"flow"``, ``"constant"``, ``"lookup"``, ``"data"`` or
-        ``"auxiliary"``.
-    units : str
-        Units as written ("" if none).
-    minimum, maximum, step : float
-        The range annotation ``[min, max, step]``; ``nan`` where absent.
-    doc : str
-        The documentation comment.
-    """
-
-    name: str
-    py_name: str
-    kind: str
-    units: str
-    minimum: float
-    maximum: float
-    step: float
-    doc: str
-
-
-def _is_control(name: object) -> bool:
-    return str(name).strip().upper().replace("_", " ") in CONTROL_VARIABLES + ("TIME",)
-
-
-def _float(value) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return out
-
-
-def _limits(value) -> tuple[float, float, float]:
-    if isinstance(value, tuple | list):
-        vals = [_float(v) for v in value] + [math.nan] * 3
-        return vals[0], vals[1], vals[2]
-    return math.nan, math.nan, math.nan
-
-
-def _text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
 
 
 class Model:
@@ -122,7 +69,7 @@ class Model:
         self.data_files = tuple(data_files)
         self.notes = list(notes)
         self._dirty = False
-        self._info = self._read_doc()
+        self._info = read_variables(pysd_model)
         self._by_any = {}
         for info in self._info.values():
             self._by_any[info.name] = info.name
@@ -131,47 +78,10 @@ class Model:
         self._base = self._read_base_values()
 
     # ----------------------------------------------------------------- metadata
-    def _flows_by_stock(self) -> dict[str, list[str]]:
-        deps = self.pysd.dependencies
-        py_to_real = {v: k for k, v in self.pysd.namespace.items()}
-        out: dict[str, list[str]] = {}
-        for var, inputs in deps.items():
-            if var in py_to_real and isinstance(inputs, dict):
-                for key in inputs:
-                    if key.startswith("_integ_") and isinstance(deps.get(key), dict):
-                        step = deps[key].get("step", {}) or {}
-                        out[py_to_real[var]] = [py_to_real[s] for s in step if s in py_to_real]
-        return out
-
-    def _read_doc(self) -> dict[str, VariableInfo]:
-        doc = self.pysd.doc
-        flows = {f for fl in self._flows_by_stock().values() for f in fl}
-        info = {}
-        for row in doc.itertuples(index=False):
-            real, py = str(row[0]), str(row[1])
-            if py in _CONTROL_PY:
-                continue
-            typ, sub = _text(row[5]), _text(row[6])
-            if typ == "Stateful" and sub == "Integ":
-                kind = "stock"
-            elif real in flows:
-                kind = "flow"
-            elif typ == "Constant":
-                kind = "constant"
-            elif typ == "Lookup":
-                kind = "lookup"
-            elif typ == "Data":
-                kind = "data"
-            else:
-                kind = "auxiliary"
-            lo, hi, step = _limits(row[4])
-            info[real] = VariableInfo(real, py, kind, _text(row[3]), lo, hi, step, _text(row[7]))
-        return info
-
     def _read_base_values(self) -> dict[str, float]:
         base = {}
         for info in self._info.values():
-            if info.kind != "constant":
+            if not info.constant:
                 continue
             try:
                 value = getattr(self.pysd.components, info.py_name)()
@@ -203,8 +113,8 @@ class Model:
 
     @property
     def constants(self) -> list[str]:
-        """Names of the constants (the model's parameters)."""
-        return self._names("constant")
+        """Names of the constants (the model's parameters), including constant flows."""
+        return [n for n, i in self._info.items() if i.constant]
 
     @property
     def lookups(self) -> list[str]:
@@ -224,7 +134,7 @@ class Model:
     @property
     def flows_by_stock(self) -> dict[str, list[str]]:
         """Each stock's flows (from PySD's dependencies)."""
-        return self._flows_by_stock()
+        return flows_by_stock(self.pysd)
 
     @property
     def time_settings(self) -> dict[str, float]:
@@ -245,7 +155,7 @@ class Model:
         """Units of TIME STEP ("" if not stated)."""
         doc = self.pysd.doc
         row = doc[doc["Py Name"] == "time_step"]
-        return _text(row["Units"].iloc[0]) if len(row) else ""
+        return clean_text(row["Units"].iloc[0]) if len(row) else ""
 
     def variables_list(self) -> list[str]:
         """Names of every variable except the time controls."""
@@ -320,7 +230,7 @@ class Model:
         out: dict[str, object] = {}
         where = relative(self.source)
         for key, value in (params or {}).items():
-            if _is_control(key):
+            if is_control(key):
                 raise ModelError(
                     f"{where}: {key!r} is a time setting, not a parameter.",
                     "Pass final_time=... or time_step=... to run() instead.",
@@ -504,7 +414,7 @@ class Model:
         return results
 
     def _column_name(self, name: str) -> str:
-        if _is_control(name):
+        if is_control(name):
             return str(name)
         base = str(name).split("[")[0].strip()
         if base in self._by_any or base.lower() in self._by_any:
@@ -522,59 +432,12 @@ class Model:
         self._reload()
 
     def _run_error(self, err: BaseException) -> ModelError:
-        where = relative(self.source)
-        py_file = str(self.cache / "model.py")
-        variable = None
-        tb = err.__traceback__
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename == py_file:
-                name = tb.tb_frame.f_code.co_name
-                if not name.startswith("_"):
-                    variable = name
-            tb = tb.tb_next
         try:
             now = float(self.pysd.time())
         except Exception:  # noqa: BLE001
             now = math.nan
-        real = {i.py_name: n for n, i in self._info.items()}.get(variable, variable)
-        if isinstance(err, ZeroDivisionError):
-            at = f" in {real!r}" if real else ""
-            return ModelError(
-                f"{where}: division by zero{at} at time {now:g}.",
-                "Guard the division (ZIDZ/XIDZ in Vensim, or MAX(denominator, small number)) "
-                "or check the inputs that make the denominator zero.",
-            )
-        if isinstance(err, OverflowError):
-            at = f" in {real!r}" if real else ""
-            return ModelError(
-                f"{where}: a number grew too large (overflow){at} at time {now:g}.",
-                "Check for runaway growth: a loop gain too high, or a TIME STEP too large.",
-            )
-        base = translate_error(err, self.source, "run")
-        if real:
-            return ModelError(
-                base.problem.rstrip(".") + f" (in {real!r} at time {now:g}).", base.fix
-            )
-        return base
+        py_to_real = {i.py_name: n for n, i in self._info.items()}
+        return run_error(err, self.source, self.cache / "model.py", now, py_to_real)
 
     def _check_finite(self, out: pd.DataFrame, where: str) -> None:
-        values = out.select_dtypes(include=[np.number])
-        if values.empty:
-            return
-        arr = values.to_numpy(dtype=float)
-        bad = ~np.isfinite(arr)
-        if not bad.any():
-            return
-        row = int(np.argmax(bad.any(axis=1)))
-        cols = [values.columns[j] for j in np.flatnonzero(bad[row])]
-        kinds = {c: ("NaN" if np.isnan(arr[row, values.columns.get_loc(c)]) else "infinite")
-                 for c in cols}
-        shown = ", ".join(f"{c!r} ({kinds[c]})" for c in cols[:4])
-        more = f" and {len(cols) - 4} more" if len(cols) > 4 else ""
-        raise ModelError(
-            f"{where}: the run produced invalid numbers at time {out.index[row]:g}: "
-            f"{shown}{more}.",
-            "Look for a division by zero, a lookup evaluated outside its data, or a value "
-            "that overflows (runaway growth, or a TIME STEP too large for the model's "
-            "fastest time constant).",
-        )
+        check_finite(out, where)

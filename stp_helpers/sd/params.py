@@ -6,8 +6,10 @@ import math
 from dataclasses import dataclass
 
 from stp_helpers.errors import ModelError
+from stp_helpers.paths import relative
+from stp_helpers.sd.model import Model
 
-__all__ = ["ParameterSpec", "parameter_specs"]
+__all__ = ["ParameterSpec", "parameter_specs", "parameter_spec"]
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,11 @@ class ParameterSpec:
     from_model: bool
 
 
-def parameter_specs(model, factor: float = 3.0) -> list[ParameterSpec]:
+def parameter_specs(model: Model, factor: float = 3.0) -> list[ParameterSpec]:
     """Return slider specifications for every scalar constant of ``model``.
+
+    A constant is a parameter whatever it feeds: a constant inflow such as
+    "Referrals" gets a slider too.
 
     Ranges come from the model's ``[min,max,step]`` annotations where they
     exist.  Otherwise the slider runs from 0 to ``factor`` × the base value
@@ -73,21 +78,53 @@ def parameter_specs(model, factor: float = 3.0) -> list[ParameterSpec]:
     """
     if not factor > 1:
         raise ModelError(f"factor={factor!r} must be greater than 1.", "Use e.g. factor=3.")
-    specs = []
-    for name, value in model.base_values.items():
-        info = model.info(name)
-        lo, hi, step = info.minimum, info.maximum, info.step
-        from_model = not (math.isnan(lo) or math.isnan(hi))
-        if math.isnan(lo):
-            lo = min(0.0, factor * value)
-        if math.isnan(hi):
-            hi = max(factor * value, 0.0) if value != 0 else max(1.0, lo + 1.0)
-            if hi <= lo:
-                hi = lo + 1.0
-        if math.isnan(step) or step <= 0:
-            step = _nice_step((hi - lo) / 100)
-        specs.append(ParameterSpec(name, value, lo, hi, step, info.units, info.doc, from_model))
-    return specs
+    return [_spec(model, name, value, factor) for name, value in model.base_values.items()]
+
+
+def parameter_spec(model: Model, name: str, factor: float = 3.0) -> ParameterSpec:
+    """Return the slider specification of one constant (model or Python name).
+
+    Raises
+    ------
+    ModelError
+        If ``name`` is not a variable of the model, or is not a scalar constant
+        (the message says what it is and lists parameters).
+
+    Examples
+    --------
+    >>> from stp_helpers import sd
+    >>> spec = parameter_spec(sd.teaching_model("bathtub"), "tap flow")
+    >>> spec.value, spec.min, spec.max, spec.from_model
+    (10.0, 0.0, 30.0, True)
+    """
+    if not factor > 1:
+        raise ModelError(f"factor={factor!r} must be greater than 1.", "Use e.g. factor=3.")
+    real = model.resolve(name)
+    base = model.base_values
+    if real not in base:
+        info = model.info(real)
+        what = "a constant with subscripts" if info.constant else f"a {info.kind}"
+        raise ModelError(
+            f"{relative(model.source)}: {real!r} is {what}, not a scalar constant, so it cannot "
+            f"be a lever.",
+            f"Use one of: {', '.join(repr(c) for c in list(base)[:6])}.",
+        )
+    return _spec(model, real, base[real], factor)
+
+
+def _spec(model: Model, name: str, value: float, factor: float) -> ParameterSpec:
+    info = model.info(name)
+    lo, hi, step = info.minimum, info.maximum, info.step
+    from_model = not (math.isnan(lo) or math.isnan(hi))
+    if math.isnan(lo):
+        lo = min(0.0, factor * value)
+    if math.isnan(hi):
+        hi = max(factor * value, 0.0) if value != 0 else max(1.0, lo + 1.0)
+        if hi <= lo:
+            hi = lo + 1.0
+    if math.isnan(step) or step <= 0:
+        step = _nice_step((hi - lo) / 100)
+    return ParameterSpec(name, value, lo, hi, step, info.units, info.doc, from_model)
 
 
 def _nice_step(raw: float) -> float:

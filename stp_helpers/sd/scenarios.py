@@ -29,6 +29,7 @@ import pandas as pd
 from stp_helpers.errors import CaseFileError, ModelError, Problem
 from stp_helpers.io.parse import parse_yaml, read_limited
 from stp_helpers.paths import relative
+from stp_helpers.sd.model import Model
 
 __all__ = ["Scenario", "ScenarioRuns", "load_scenarios", "parse_scenarios", "run_scenarios",
            "outcome_table", "tidy"]
@@ -245,7 +246,7 @@ def outcome_table(run: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_scenarios(
-    model,
+    model: Model,
     scenarios: Sequence[Scenario] | str | os.PathLike[str],
     variables: Sequence[str] | None = None,
     final_time: float | None = None,

@@ -20,6 +20,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from stp_helpers.sd.model import Model
+
 __all__ = ["causal_graph", "polarity_label", "PolarityLabel", "flow_signs"]
 
 _DELAY_PREFIXES = ("_smooth_", "_delay_", "_delayn_", "_delayfixed_", "_delay_fixed_")
@@ -171,7 +173,7 @@ def _add(signs: dict[str, str], name: str, sign: str) -> None:
     signs[name] = sign if signs.get(name, sign) == sign else "?"
 
 
-def _links(model) -> list[tuple[str, str, bool, str | None]]:
+def _links(model: Model) -> list[tuple[str, str, bool, str | None]]:
     """(source_py, target_py, delay, fixed polarity or None) for every link."""
     deps = model.pysd.dependencies
     nodes = {i.py_name for i in (model.info(n) for n in model.variables_list())
@@ -196,7 +198,7 @@ def _links(model) -> list[tuple[str, str, bool, str | None]]:
     return sorted(set(links))
 
 
-def _perturb(model, links, base: pd.DataFrame, rel_step: float) -> dict[tuple, PolarityLabel]:
+def _perturb(model: Model, links: list[tuple[str, str, bool, str | None]], base: pd.DataFrame, rel_step: float) -> dict[tuple, PolarityLabel]:
     """Estimate POL-1 labels for links without a fixed polarity."""
     module = model.pysd.components._components
     deps = model.pysd.dependencies
@@ -253,7 +255,7 @@ def _const(value: float):
     return lambda *args: value
 
 
-def causal_graph(model, polarity: bool = True, rel_step: float = 1e-4) -> nx.DiGraph:
+def causal_graph(model: Model, polarity: bool = True, rel_step: float = 1e-4) -> nx.DiGraph:
     """Build a causal loop diagram from a model's equations.
 
     Parameters
@@ -288,8 +290,6 @@ def causal_graph(model, polarity: bool = True, rel_step: float = 1e-4) -> nx.DiG
     >>> g.edges["inflow", "Stock"]["polarity"]
     '+'
     """
-    from stp_helpers.sd.model import Model  # noqa: F401 - type only
-
     links = _links(model)
     py_to_real = {model.info(n).py_name: n for n in model.variables_list()}
     graph = nx.DiGraph(name=model.name)

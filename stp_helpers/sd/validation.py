@@ -7,17 +7,18 @@ as sentences and renders as HTML in a notebook.
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from stp_helpers.errors import ModelError
 from stp_helpers.sd.fit import align, fit_statistics
+from stp_helpers.sd.report import Check, ValidationReport
+from stp_helpers.sd.model import Model
 from stp_helpers.sd.modes import classify_behaviour
 
 __all__ = [
@@ -34,77 +35,6 @@ __all__ = [
 ]
 
 _STATUSES = ("pass", "warn", "fail")
-
-
-@dataclass(frozen=True)
-class Check:
-    """The outcome of one validation test.
-
-    Attributes
-    ----------
-    test : str
-        Name of the test (e.g. ``"Integration error (DT-1)"``).
-    status : str
-        ``"pass"``, ``"warn"`` or ``"fail"``.
-    sentence : str
-        What was found, in a sentence or two.
-    details : pandas.DataFrame
-        The evidence (may be empty).
-    """
-
-    test: str
-    status: str
-    sentence: str
-    details: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
-
-    @property
-    def passed(self) -> bool:
-        """True unless the status is ``"fail"``."""
-        return self.status != "fail"
-
-
-@dataclass
-class ValidationReport:
-    """Every check run on one model.
-
-    Attributes
-    ----------
-    model : str
-        The model's name.
-    checks : list of Check
-    """
-
-    model: str
-    checks: list[Check]
-
-    @property
-    def passed(self) -> bool:
-        """True if no check failed."""
-        return all(c.passed for c in self.checks)
-
-    def table(self) -> pd.DataFrame:
-        """Return one row per check: test, status, sentence."""
-        return pd.DataFrame(
-            [(c.test, c.status, c.sentence) for c in self.checks],
-            columns=["test", "status", "finding"],
-        )
-
-    def __str__(self) -> str:
-        lines = [f"Validation of {self.model}: "
-                 f"{sum(c.status == 'pass' for c in self.checks)} passed, "
-                 f"{sum(c.status == 'warn' for c in self.checks)} warnings, "
-                 f"{sum(c.status == 'fail' for c in self.checks)} failed."]
-        lines += [f"[{c.status.upper()}] {c.test}: {c.sentence}" for c in self.checks]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(c.test)}</td><td><b>{c.status.upper()}</b></td>"
-            f"<td>{html.escape(c.sentence)}</td></tr>" for c in self.checks
-        )
-        head = html.escape(str(self).splitlines()[0])
-        return (f"<div><p>{head}</p><table><tr><th>Test</th><th>Status</th>"
-                f"<th>Finding</th></tr>{rows}</table></div>")
 
 
 def relative_change(coarse: pd.DataFrame, fine: pd.DataFrame) -> float:
@@ -163,7 +93,7 @@ class IntegrationCheck(Check):
 
 
 def check_integration_error(
-    model,
+    model: Model,
     variables: Sequence[str] | None = None,
     tolerance: float = 0.01,
     max_halvings: int = 6,
@@ -246,7 +176,7 @@ def check_integration_error(
 
 
 def check_extreme_conditions(
-    model,
+    model: Model,
     factors: Sequence[float] = (0.0, 10.0),
     parameters: Sequence[str] | None = None,
 ) -> Check:
@@ -346,7 +276,7 @@ def check_extreme_conditions(
     return Check("Extreme conditions", status, sentence, table)
 
 
-def check_units(model) -> Check:
+def check_units(model: Model) -> Check:
     """List variables with no units (dimensional consistency needs them).
 
     Parameters
@@ -381,7 +311,7 @@ def _unit_key(text: str) -> str:
     return re.sub(r"(people|persons)", "person", s).rstrip("s")
 
 
-def check_flow_units(model) -> Check:
+def check_flow_units(model: Model) -> Check:
     """Check that each flow's units read as its stock's units per time unit.
 
     A plain text comparison (case, spaces and a final "s" ignored); a
@@ -422,7 +352,7 @@ def check_flow_units(model) -> Check:
 
 
 def check_reproduction(
-    model,
+    model: Model,
     data: pd.DataFrame,
     params: dict[str, float] | None = None,
     mape_tolerance: float = 10.0,
@@ -482,7 +412,7 @@ def check_reproduction(
 
 
 def validate(
-    model,
+    model: Model,
     data: pd.DataFrame | None = None,
     tolerance: float = 0.01,
     factors: Sequence[float] = (0.0, 10.0),

@@ -29,6 +29,7 @@ import pandas as pd
 
 from stp_helpers import case as case_mod
 from stp_helpers import charts, sd
+from stp_helpers.charts import sd as sd_charts
 from stp_helpers.futures import robustness
 from stp_helpers.futures import scenarios as fut
 from stp_helpers.case import Case
@@ -170,22 +171,20 @@ def runs_view(cf: CaseFutures, variable: str | None = None) -> charts.StpChart |
     """
     if cf.model is None:
         return cf.note("model.mdl", "stock-and-flow run")
-    from stp_helpers.widgets import policy
-
     if cf.futures is None or not any(s.params for s in cf.futures.scenarios):
         if not cf.policies:
             return cf.note("futures.yaml", "scenario run")
-        var = cf.model.resolve(variable) if variable else policy.key_outcome(cf.model, cf.policies)
-        return charts.show(policy.scenario_chart(cf.model, cf.policies, var))
+        var = cf.model.resolve(variable) if variable else sd.key_outcome(cf.model, cf.policies)
+        return charts.show(sd_charts.scenario_chart(cf.model, cf.policies, var))
     var = cf.model.resolve(variable) if variable else _outcome_variable(cf)
     runs, outcomes = fut.run_futures(cf.model, cf.futures, variables=[var])
     finals = outcomes.set_index("scenario")["final"].drop(fut.AS_WRITTEN)
     base = float(outcomes.set_index("scenario").loc[fut.AS_WRITTEN, "final"])
     hi, lo = finals.idxmax(), finals.idxmin()
-    when = f"{policy._time_label(cf.model)} {float(runs['time'].max()):g}"
+    when = f"{sd_charts.time_label(cf.model)} {float(runs['time'].max()):g}"
     title = (f"By {when}, {var} ranges from {charts.number(finals[lo])} ({lo}) to "
              f"{charts.number(finals[hi])} ({hi}), against {charts.number(base)} as written")
-    chart = charts.run_chart(runs, y_title=policy.axis_title(cf.model, [var]), x_title=policy.time_title(cf.model),
+    chart = charts.run_chart(runs, y_title=sd_charts.axis_title(cf.model, [var]), x_title=sd_charts.time_title(cf.model),
                              title=title, subtitle=_subtitle(cf, f"{len(finals)} scenarios, no new policy"),
                              baseline=fut.AS_WRITTEN)
     return charts.show(chart)
