@@ -161,6 +161,7 @@ class ArtefactKind:
 
     description: str
     reader: str | None = None  # "module:function" taking a Path, raising CaseFileError
+    check: str | None = None  # the same, for `stp check-case` when reading would run code
 
 
 def read_agency_contacts(path: Path) -> list[AgencyContact]:
@@ -184,8 +185,10 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
     "cld.csv": ArtefactKind("causal loop diagram links (from, to, polarity, delay)",
                             "stp_helpers.io.cld_csv:read_case_cld"),
     "cld_variables.csv": ArtefactKind("causal loop diagram variables (id, label, description)"),
-    "model.mdl": ArtefactKind("stock-and-flow model (Vensim)", "stp_helpers.sd:load_model"),
-    "model.xmile": ArtefactKind("stock-and-flow model (XMILE)", "stp_helpers.sd:load_model"),
+    "model.mdl": ArtefactKind("stock-and-flow model (Vensim)", "stp_helpers.sd:load_model",
+                               "stp_helpers.sd:check_model"),
+    "model.xmile": ArtefactKind("stock-and-flow model (XMILE)", "stp_helpers.sd:load_model",
+                                 "stp_helpers.sd:check_model"),
     "scenarios.yaml": ArtefactKind("named scenarios and their parameters", "stp_helpers.sd:load_scenarios"),
     "reference.csv": ArtefactKind("observed data for reference modes"),
     "ssm.yaml": ArtefactKind("soft systems records: rich picture, CATWOE, root definitions",
@@ -382,7 +385,7 @@ def check(folder: str | os.PathLike[str]) -> list[Problem]:
             continue
         if kind.reader is not None:
             try:
-                _resolve_reader(kind.reader)(target)
+                _resolve_reader(kind.check or kind.reader)(target)
             except CaseFileError as err:
                 problems.extend(err.problems)
             except StpError as err:

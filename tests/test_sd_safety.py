@@ -186,3 +186,29 @@ def test_check_model_reports_missing_stocks_and_binary_content(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
     with pytest.raises(ModelError, match="not a model file"):
         sd.check_model(path)
+
+
+def test_check_case_checks_a_hostile_model_without_running_it(tmp_path, monkeypatch):
+    """``stp check-case`` reads model.mdl with sd.check_model: translated, verified, never imported."""
+    from stp_helpers import case
+
+    folder = case.new_case("hostile", root=tmp_path / "cases")
+    marker = tmp_path / "PWNED"
+    vensim(folder, stock_doc=f'A stock. """ + {payload(marker)} + """')
+    meta = folder / "case.yaml"
+    text = meta.read_text(encoding="utf-8")
+    assert "artefacts: []" in text
+    meta.write_text(text.replace("artefacts: []", "artefacts:\n  - file: model.mdl"), encoding="utf-8")
+
+    def no_import(*args, **kwargs):
+        raise AssertionError("check-case imported generated code")
+
+    monkeypatch.setattr(importlib.util, "spec_from_file_location", no_import)
+    problems = [p for p in case.check(folder) if "model.mdl" in str(p.path)]
+    assert problems == []  # sanitised: the comment is text, the model is fine
+    monkeypatch.setattr(safety, "sanitise", lambda model, where: model)
+    (folder / "model.mdl").write_text((folder / "model.mdl").read_text(encoding="utf-8") + "\n",
+                                      encoding="utf-8")  # new content, new translation
+    problems = [p for p in case.check(folder) if "model.mdl" in str(p.path)]
+    assert len(problems) == 1 and "code PySD does not write" in str(problems[0])
+    assert not marker.exists()
