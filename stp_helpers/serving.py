@@ -147,10 +147,10 @@ def preheat_arguments(notebooks: Sequence[str], fill_delay: float | None = None)
 
 
 def _catalogue_paths() -> list[str]:
-    # imported here: the catalogue loads the chart layer, which the server's kernel manager never needs
-    from stp_helpers import catalogue
-
-    return [e.path for e in catalogue.CATALOGUE]
+    """Every notebook below ``notebooks/``, as the gallery names it (e.g. ``cases/wiltshire.ipynb``)."""
+    root = paths.NOTEBOOKS_DIR
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts)
 
 
 #: Largest lesson file read (a lesson is a few kilobytes of YAML).
