@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from stp_helpers import paths
 from stp_helpers.io.atomic import locked, write_atomic, write_atomic_group
 from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, Problem, StpError
+from stp_helpers.io.sniff import check_content
 from stp_helpers.io.tables import read_csv_rows, read_yaml_model, load_yaml
 
 __all__ = [
@@ -57,7 +58,7 @@ __all__ = [
     "new_case",
 ]
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"  # use with re.fullmatch: a trailing newline is not part of a name
 CASE_FILE = "case.yaml"
 
 
@@ -100,7 +101,7 @@ class Artefact(_Strict):
 class CaseMeta(_Strict):
     """The contents of ``case.yaml``."""
 
-    slug: str = Field(pattern=SLUG_PATTERN, description="lowercase words joined by hyphens")
+    slug: str = Field(pattern=f"^{SLUG_PATTERN}$", description="lowercase words joined by hyphens")  # Rust regex: $ ends the text
     title: str = Field(min_length=1, description="a short title")
     organisation: str = Field(min_length=1, description="who owns the situation")
     summary: str = Field(min_length=1, description="a paragraph on the situation")
@@ -292,7 +293,7 @@ def find(slug_or_path: str | os.PathLike[str]) -> Path:
     candidate = Path(text).expanduser()
     if candidate.is_dir() and (candidate / CASE_FILE).exists():
         return candidate.resolve()
-    if re.match(SLUG_PATTERN, text):
+    if re.fullmatch(SLUG_PATTERN, text):
         for root in paths.case_search_path():
             if (root / text / CASE_FILE).exists():
                 return (root / text).resolve()
@@ -349,8 +350,9 @@ def check(folder: str | os.PathLike[str]) -> list[Problem]:
     """Check every file of a case folder; return all problems (empty when fine).
 
     Reads only; never writes.  Checks ``case.yaml`` against its schema, that
-    each listed artefact is a file the workbook knows, exists and is not empty,
-    and validates it with its reader where one is registered.
+    each listed artefact is a file the workbook knows, exists, is not empty and
+    holds what its name says (text, CSV, a whole image), and validates it with
+    its reader where one is registered.
     """
     folder = Path(folder)
     if not (folder / CASE_FILE).exists():
@@ -367,6 +369,7 @@ def check(folder: str | os.PathLike[str]) -> list[Problem]:
         problems.extend(err.problems)
         artefacts = _artefacts_of(raw)
     yaml_path = paths.relative(folder / CASE_FILE)
+    misnamed: dict[str, Problem] = {}  # files that are not what their name says, and why
     for index, artefact in enumerate(artefacts):
         line = lines.get(("artefacts", index, "file"))
         kind = ARTEFACT_KINDS.get(artefact.file)
@@ -383,22 +386,43 @@ def check(folder: str | os.PathLike[str]) -> list[Problem]:
                                     column=f"artefacts[{index}].file", line=line,
                                     fix="Add the file, or remove it from the list."))
             continue
-        if kind.reader is not None:
+        content = check_content(target)  # a spreadsheet saved as .csv, a web page as .png ...
+        if content:
+            problems.extend(content)
+            misnamed.update((p.path, p) for p in content)
+        elif kind.reader is not None:
             try:
                 _resolve_reader(kind.check or kind.reader)(target)
             except CaseFileError as err:
                 problems.extend(err.problems)
             except StpError as err:
-                problems.append(Problem(paths.relative(target), str(err)))
+                problems.append(_problem_of(target, err))
         elif target.stat().st_size == 0:
             problems.append(Problem(paths.relative(target), "The file is empty.",
                                     fix="Fill it in, or remove it from the case's artefacts."))
+    # a reader of another file (cld.csv reads cld_variables.csv) need not say it again
+    problems = [p for p in problems if p.path not in misnamed or p is misnamed[p.path]]
     listed = {a.file for a in artefacts} | {CASE_FILE}
     for extra in sorted(p.name for p in folder.iterdir() if p.is_file()):
         if extra in ARTEFACT_KINDS and extra not in listed:
             problems.append(Problem(paths.relative(folder / extra), "The file is not listed in case.yaml.",
                                     fix=f"Add '- file: {extra}' under 'artefacts:' so notebooks use it."))
     return problems
+
+
+def _problem_of(target: Path, err: StpError) -> Problem:
+    """Return a Problem for ``err`` on ``target``, without repeating a path the message starts with."""
+    name, text = paths.relative(target), str(err)
+    for prefix in dict.fromkeys((name, paths.relative(target.resolve()), str(target), str(target.resolve()))):
+        rest = text[len(prefix):] if text.startswith(prefix) else None
+        if rest is None:
+            continue
+        at_line = re.match(r", line (\d+): ", rest)
+        if at_line:
+            return Problem(name, rest[at_line.end():], line=int(at_line.group(1)))
+        if rest.startswith(": "):
+            return Problem(name, rest[2:])
+    return Problem(name, text)
 
 
 def _artefacts_of(raw: Any) -> list[Artefact]:
@@ -525,7 +549,7 @@ def new_case(slug: str, *, template: str | None = None, root: str | os.PathLike[
     CaseExistsError
         When the folder exists already; nothing is overwritten.
     """
-    if not re.match(SLUG_PATTERN, slug):
+    if not isinstance(slug, str) or not re.fullmatch(SLUG_PATTERN, slug):
         raise StpError(f"{slug!r} is not a valid case name.",
                        fix="Use lowercase letters, digits and hyphens, e.g. 'plymouth-alliance'.")
     base = Path(root) if root is not None else (paths.user_cases_dir() or Path.cwd() / "cases")

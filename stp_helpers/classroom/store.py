@@ -129,24 +129,41 @@ class ClassStore:
         self.path = Path(path)
         self.idle = dt.timedelta(hours=idle_hours)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+        with self._damaged_as_error(), closing(sqlite3.connect(self.path, timeout=30)) as db, db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
 
     @contextmanager
+    def _damaged_as_error(self) -> Iterator[None]:
+        """Turn a damaged or foreign database file (and rows it cannot hold) into an StpError."""
+        try:
+            yield
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise StpError(f"The class database {paths.relative(self.path)} is busy ({err}).",
+                               fix="Try again in a moment.") from err
+            raise StpError(f"The class database {paths.relative(self.path)} cannot be used ({err}).",
+                           fix="Check the folder's permissions, or set STP_CLASSROOM_DB to a new file.") from err
+        except (sqlite3.DatabaseError, ValueError, TypeError) as err:
+            raise StpError(f"The class database {paths.relative(self.path)} is damaged or is not a class "
+                           f"database ({err}).",
+                           fix="Move the file aside (a new one is made), or set STP_CLASSROOM_DB to a new file.") from err
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once (so a read-then-write cannot interleave)."""
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("BEGIN IMMEDIATE")
+        with self._damaged_as_error():
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        finally:
-            db.close()
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            finally:
+                db.close()
 
     def _current(self, db: sqlite3.Connection, lesson: str) -> tuple[int, int]:
         """The current run and stage, starting a new run when there is none or it went idle."""
@@ -282,12 +299,13 @@ class ClassStore:
     def runs(self, lesson: str) -> list[RunInfo]:
         """Every run of the lesson, oldest first (the archive and the current one)."""
         _check_name("lesson", lesson)
-        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+        with self._damaged_as_error(), closing(sqlite3.connect(self.path, timeout=30)) as db:
             rows = db.execute(
                 "SELECT r.run, r.step, r.current, r.started, r.updated, COUNT(a.answer), COUNT(DISTINCT a.student) "
                 "FROM lesson_runs r LEFT JOIN class_answers a ON a.lesson = r.lesson AND a.run = r.run "
                 "WHERE r.lesson = ? GROUP BY r.run ORDER BY r.run", (lesson,)).fetchall()
-        return [RunInfo(int(r[0]), int(r[1]), bool(r[2]), r[3], r[4], int(r[5]), int(r[6])) for r in rows]
+        with self._damaged_as_error():
+            return [RunInfo(int(r[0]), int(r[1]), bool(r[2]), r[3], r[4], int(r[5]), int(r[6])) for r in rows]
 
     def export_rows(self, lesson: str, run: int | None = None) -> str:
         """The CSV text of a run's answers (default: the current run): question, answer, time; no ids."""

@@ -31,7 +31,8 @@ import pandas as pd
 
 from stp_helpers import paths
 from stp_helpers.io.atomic import locked, write_atomic
-from stp_helpers.errors import StpError
+from stp_helpers.errors import CaseFileError, StpError
+from stp_helpers.io.parse import parse_json, read_limited
 
 __all__ = [
     "LEARNER_PATTERN",
@@ -43,7 +44,7 @@ __all__ = [
     "untrack",
 ]
 
-LEARNER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+LEARNER_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"  # with re.fullmatch: no trailing newline
 _VERSION = 1
 
 
@@ -59,7 +60,7 @@ class ProgressStore:
     """
 
     def __init__(self, learner: str, root: str | os.PathLike[str] | None = None) -> None:
-        if not isinstance(learner, str) or not re.match(LEARNER_PATTERN, learner):
+        if not isinstance(learner, str) or not re.fullmatch(LEARNER_PATTERN, learner):
             raise StpError(f"{learner!r} is not a usable learner name.",
                            fix="Use letters, digits, '.', '_' or '-', e.g. 'ada' or 'a.lovelace'.")
         self.learner = learner
@@ -70,15 +71,18 @@ class ProgressStore:
     def _load(self) -> dict[str, Any]:
         if not self.path.exists():
             return {"version": _VERSION, "learner": self.learner, "attempts": [], "reflections": []}
+        name = paths.relative(self.path)
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
-            raise StpError(f"{paths.relative(self.path)} cannot be read ({err}).",
-                           fix="Restore it from a backup, or move it aside to start a new record.") from err
-        if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
-            raise StpError(f"{paths.relative(self.path)} is not a progress file.",
-                           fix="Move it aside to start a new record.")
+            data = parse_json(read_limited(self.path).decode("utf-8"), name)
+        except (CaseFileError, UnicodeDecodeError) as err:
+            why = err.problems[0].problem if isinstance(err, CaseFileError) else "it is not UTF-8 text"
+            raise StpError(f"{name} cannot be read ({why.rstrip('.')}).",
+                           fix="Restore it from a backup, or move it aside to start a new record.") from None
+        data = data if isinstance(data, dict) else {}
         data.setdefault("reflections", [])
+        if not all(isinstance(data.get(key), list) and all(isinstance(row, dict) for row in data[key])
+                   for key in ("attempts", "reflections")):
+            raise StpError(f"{name} is not a progress file.", fix="Move it aside to start a new record.")
         return data
 
     def _save(self, data: dict[str, Any]) -> None:
