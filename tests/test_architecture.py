@@ -41,8 +41,7 @@ SPLIT_PENDING = frozenset({
 LAZY_PENDING = frozenset({
     "stp_helpers.catalogue", "stp_helpers.checks", "stp_helpers.checks.stoke", "stp_helpers.cli",
     "stp_helpers.duties", "stp_helpers.futures.options", "stp_helpers.futures.robustness", "stp_helpers.io.atomic",
-    "stp_helpers.learner.progress", "stp_helpers.sd.ensemble", "stp_helpers.sd.fit",
-    "stp_helpers.sd.montecarlo", "stp_helpers.sd.parquet", "stp_helpers.sd.sensitivity",
+    "stp_helpers.learner.progress", "stp_helpers.sd.fit",
     "stp_helpers.sd.structure", "stp_helpers.sd.translate", "stp_helpers.serving", "stp_helpers.ssm.records",
     "stp_helpers.stakeholders.csh", "stp_helpers.stakeholders.engagement", "stp_helpers.stakeholders.ethics",
     "stp_helpers.stakeholders.register", "stp_helpers.vsm.model", "stp_helpers.widgets.scenarios",

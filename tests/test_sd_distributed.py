@@ -15,7 +15,7 @@ from sd_models import SCALED_OUTPUT, growth_mdl, loaded
 
 from stp_helpers.errors import CaseExistsError, ModelError
 from stp_helpers.sd import distributed as dist
-from stp_helpers.sd import monte_carlo, parquet, sensitivity, triangular, uniform
+from stp_helpers.sd import monte_carlo, parquet, triangular, uniform
 from stp_helpers.sd.parquet import (
     monte_carlo_to_parquet,
     parquet_bands,
@@ -56,10 +56,6 @@ def assert_same_runs(a, b):
     np.testing.assert_array_equal(a.values, b.values)  # bit for bit, NaN == NaN
 
 
-def _cached_models() -> list[str]:
-    return [k.split("|")[0] for k in sensitivity._WORKER_MODELS]
-
-
 def test_dask_local_cluster_equals_local_run(model, tmp_path):
     import distributed
     local = monte_carlo(model, DISTS, n=60, seed=11, outputs=OUTPUTS, workers=1)
@@ -73,7 +69,7 @@ def test_dask_local_cluster_equals_local_run(model, tmp_path):
                                         outputs=OUTPUTS, executor=client, chunk_size=7,
                                         progress=False)
         # each worker (one thread) opened the model once and kept it for every chunk
-        per_worker = client.run(_cached_models)
+        per_worker = client.run(dist.cached_models)
     assert time.monotonic() - start < 180
     assert_same_runs(on_dask, local)
     assert_same_runs(stored.load(), local)
@@ -131,7 +127,7 @@ def test_failed_runs_are_stored_as_nan_with_their_error(model, tmp_path):
 
 def _fake_chunk(n_times: int, fail_below: int = -1):
     """A stand-in for a model run: big results, made instantly."""
-    def run(spec, names, values, columns, final_time, fixed=None):
+    def run(spec, names, values, columns, final_time, fixed=None, vectorise=True):
         first = round(values[0, 0])
         runs = first + np.arange(len(values))
         arr = np.repeat(runs[:, None, None], n_times, axis=1).astype(float)
@@ -139,17 +135,17 @@ def _fake_chunk(n_times: int, fail_below: int = -1):
         errors = ["boom" if r < fail_below else "" for r in runs]
         arr[runs < fail_below] = np.nan
         if (runs < fail_below).all():
-            return np.array([]), np.full((len(runs), 0, len(columns)), np.nan), errors
-        return np.arange(n_times, dtype=float), arr, errors
+            return np.array([]), np.full((len(runs), 0, len(columns)), np.nan), errors, ""
+        return np.arange(n_times, dtype=float), arr, errors, ""
 
     return run
 
 
 def test_writer_holds_one_chunk_at_a_time(model, tmp_path, monkeypatch):
     # 4000 runs × 400 times × 2 variables = 25.6 MB of results; chunks of 100 runs: 0.64 MB
-    monkeypatch.setattr(dist, "_run_chunk", _fake_chunk(400, fail_below=250))
+    monkeypatch.setattr(dist, "run_chunk", _fake_chunk(400, fail_below=250))
     runs = pd.DataFrame({"growth rate": np.arange(4000.0)}, index=pd.RangeIndex(4000, name="run"))
-    monkeypatch.setattr(parquet, "_study", lambda *a: (
+    monkeypatch.setattr(parquet, "plan_study", lambda *a: (
         ["growth rate"], runs, ["output", "Population"], {}, ("", "", ())))
     written = []
     real = pq.ParquetWriter.write_table
@@ -220,12 +216,9 @@ def test_worker_without_the_cache_gets_the_model_from_the_bundle(model, tmp_path
     monkeypatch.setenv("STP_CACHE", str(tmp_path / "worker-cache"))
     elsewhere = (str(tmp_path / "client-only" / model.cache.name), spec[1], spec[2])
     values = np.array([[0.1, 2.0], [0.12, 1.5]])
-    try:
-        _, arr, errors = dist._run_remote(bundle, elsewhere, ["growth rate", "scale"],
-                                         values, ["output"], None, {})
-    finally:
-        local_copy = tmp_path / "worker-cache" / "models" / model.cache.name
-        for key in [k for k in sensitivity._WORKER_MODELS if k.startswith(str(local_copy))]:
-            sensitivity._WORKER_MODELS.pop(key)
-    assert (local_copy / "model.py").is_file() and errors == ["", ""]
+    _, arr, errors, note = dist._run_remote(bundle, elsewhere, ["growth rate", "scale"],
+                                            values, ["output"], None, {})
+    local_copy = tmp_path / "worker-cache" / "models" / model.cache.name
+    assert str(local_copy) in dist.cached_models()
+    assert (local_copy / "model.py").is_file() and errors == ["", ""] and note == ""
     assert arr[0, -1, 0] == pytest.approx(2 * 100 * 1.1 ** 10)

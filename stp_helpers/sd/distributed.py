@@ -37,11 +37,128 @@ from pathlib import Path
 
 import numpy as np
 
-from stp_helpers.errors import ModelError
+from stp_helpers.errors import EnsembleUnsupported, ModelError
 from stp_helpers.paths import cache_dir
-from stp_helpers.sd.sensitivity import _WORKER_MODELS, _init_worker, _run_chunk
+from stp_helpers.sd.ensemble import Ensemble, per_run_chunk
+from stp_helpers.sd.load import open_translated
+from stp_helpers.sd.model import Model
 
-__all__ = ["chunk_results", "is_dask_client", "resolve_workers"]
+__all__ = ["chunk_results", "is_dask_client", "resolve_workers", "run_chunk", "worker_model",
+           "cached_models"]
+
+Spec = tuple[str, str, tuple[str, ...]]
+ChunkResult = tuple[np.ndarray, np.ndarray, list[str], str]
+
+
+# ------------------------------------------------------------------ worker state
+# Per process: "<cache folder>|<thread id>" → the model opened there, and its
+# ensemble engine (or why the model has none).  A worker opens each model once
+# and keeps it for every later chunk; the calling process lends its own model
+# for the duration of an in-process study.
+_WORKER_MODELS: dict[str, Model] = {}
+_WORKER_ENGINES: dict[str, Ensemble | EnsembleUnsupported] = {}
+
+
+def _key(folder: str) -> str:
+    return f"{folder}|{threading.get_ident()}"
+
+
+def worker_model(folder: str, source: str, data_files: tuple[str, ...]) -> Model:
+    """Open the translated model once per process and thread, and keep it.
+
+    Parameters
+    ----------
+    folder, source, data_files
+        The model's spec: cache folder, source file, data files.
+
+    Returns
+    -------
+    Model
+    """
+    key = _key(folder)
+    model = _WORKER_MODELS.get(key)
+    if model is None:
+        model = open_translated(Path(folder), Path(source), data_files)
+        _WORKER_MODELS[key] = model
+    return model
+
+
+def _init_worker(folder: str, source: str, data_files: tuple[str, ...]) -> None:
+    worker_model(folder, source, data_files)
+
+
+def cached_models() -> list[str]:
+    """Cache folders of the models this process holds open (one entry per thread).
+
+    Examples
+    --------
+    >>> isinstance(cached_models(), list)
+    True
+    """
+    return [k.split("|")[0] for k in _WORKER_MODELS]
+
+
+def _engine(key: str, model: Model) -> Ensemble | EnsembleUnsupported:
+    engine = _WORKER_ENGINES.get(key)
+    if engine is None or (isinstance(engine, Ensemble) and engine.model is not model):
+        try:
+            engine = Ensemble(model)
+        except EnsembleUnsupported as err:
+            engine = err
+        _WORKER_ENGINES[key] = engine
+    return engine
+
+
+def run_chunk(
+    spec: Spec,
+    names: list[str],
+    values: np.ndarray,
+    columns: list[str],
+    final_time: float | None,
+    fixed: dict[str, float] | None = None,
+    vectorise: bool = True,
+) -> ChunkResult:
+    """Run one chunk of samples in this process.
+
+    With ``vectorise`` the chunk runs at once on the ensemble engine
+    (:mod:`stp_helpers.sd.ensemble`); a model the engine cannot vectorise
+    runs one run at a time instead, and the reason is returned.
+
+    Parameters
+    ----------
+    spec : tuple
+        ``(cache folder, source, data files)`` of the translated model.
+    names : list of str
+        Sampled parameters.
+    values : numpy.ndarray
+        Samples, runs × parameters.
+    columns : list of str
+        Variables to keep.
+    final_time : float or None
+    fixed : dict or None
+        Parameters set to one value in every run.
+    vectorise : bool
+        Use the ensemble engine (default True).
+
+    Returns
+    -------
+    tuple
+        ``(times, array runs × times × columns, errors, note)``: errors ""
+        for runs that worked; note "" or why the chunk ran per run.
+    """
+    model = worker_model(*spec)
+    if vectorise:
+        engine = _engine(_key(spec[0]), model)
+        if isinstance(engine, Ensemble):
+            try:
+                return (*engine.run_chunk(names, values, columns, final_time, fixed), "")
+            except EnsembleUnsupported as err:
+                _WORKER_ENGINES[_key(spec[0])] = err
+                engine = err
+        note = str(engine)
+    else:
+        note = ""
+    return (*per_run_chunk(model, names, values, columns, final_time, fixed), note)
 
 
 # ------------------------------------------------------------------ executors
@@ -134,17 +251,18 @@ def _materialise(bundle: _Bundle, spec: tuple[str, str, tuple[str, ...]]):
     return (str(target), spec[1], data)
 
 
-def _run_remote(bundle: _Bundle, spec, names, values, columns, final_time, fixed):
+def _run_remote(bundle: _Bundle, spec, names, values, columns, final_time, fixed,
+                vectorise=True):
     """Run one chunk on a Dask worker, fetching the model from ``bundle`` if needed."""
     if not (Path(spec[0]) / "model.py").is_file():
         spec = _materialise(bundle, spec)
-    return _run_chunk(spec, names, values, columns, final_time, fixed)
+    return run_chunk(spec, names, values, columns, final_time, fixed, vectorise)
 
 
 def chunk_results(
     model,
     spec: tuple[str, str, tuple[str, ...]],
-    job: tuple[list[str], list[str], float | None, dict[str, float]],
+    job: tuple[list[str], list[str], float | None, dict[str, float], bool],
     values: np.ndarray,
     chunks: Sequence[np.ndarray],
     executor: object = None,
@@ -165,7 +283,8 @@ def chunk_results(
     spec : tuple
         ``(cache folder, source, data files)`` of the translated model.
     job : tuple
-        ``(parameter names, output columns, final_time, fixed params)``.
+        ``(parameter names, output columns, final_time, fixed params,
+        vectorise)``.
     values : numpy.ndarray
         Samples, runs × parameters.
     chunks : sequence of numpy.ndarray
@@ -177,22 +296,26 @@ def chunk_results(
     Yields
     ------
     (numpy.ndarray, tuple)
-        The chunk's row indices and ``(times, values, errors)``.
+        The chunk's row indices and ``(times, values, errors, note)`` (see
+        :func:`run_chunk`).
 
     Examples
     --------
-    >>> list(chunk_results(None, ("", "", ()), ([], [], None, {}), np.empty((0, 0)), []))
+    >>> list(chunk_results(None, ("", "", ()), ([], [], None, {}, True), np.empty((0, 0)),
+    ...                    []))
     []
     """
-    names, columns, final_time, fixed = job
+    names, columns, final_time, fixed, vectorise = job
     if executor is None and workers <= 1:
-        key = f"{spec[0]}|{threading.get_ident()}"
+        key = _key(spec[0])
         _WORKER_MODELS[key] = model
         try:
             for idx in chunks:
-                yield idx, _run_chunk(spec, names, values[idx], columns, final_time, fixed)
+                yield idx, run_chunk(spec, names, values[idx], columns, final_time, fixed,
+                                     vectorise)
         finally:
             _WORKER_MODELS.pop(key, None)
+            _WORKER_ENGINES.pop(key, None)
             if model is not None:
                 model.reset()
         return
@@ -203,7 +326,7 @@ def chunk_results(
 
         def submit(idx):
             return client.submit(_run_remote, bundle, spec, names, values[idx], columns,
-                                 final_time, fixed, pure=False)
+                                 final_time, fixed, vectorise, pure=False)
     else:
         if executor is None:
             own_pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
@@ -211,7 +334,8 @@ def chunk_results(
         pool = own_pool or executor
 
         def submit(idx):
-            return pool.submit(_run_chunk, spec, names, values[idx], columns, final_time, fixed)
+            return pool.submit(run_chunk, spec, names, values[idx], columns, final_time, fixed,
+                               vectorise)
 
     queue: deque = deque()
     todo = iter(chunks)

@@ -40,13 +40,11 @@ import pandas as pd
 from stp_helpers.errors import CaseExistsError, ModelError
 from stp_helpers.paths import relative
 from stp_helpers.sd.distributed import chunk_results, resolve_workers
-from stp_helpers.sd.sensitivity import (
-    Distribution,
-    MonteCarloResult,
-    _as_distribution,
-    _progress,
-    _study,
-)
+from stp_helpers.sd.ensemble import unsupported_reason
+from stp_helpers.sd.model import Model
+from stp_helpers.sd.sampling import Distribution, as_distribution
+from stp_helpers.sd.sensitivity import MonteCarloResult
+from stp_helpers.sd.study import fallback_warning, plan_study, progress_reporter
 
 __all__ = [
     "MonteCarloFile",
@@ -63,8 +61,9 @@ _RESERVED = ("run", "error")
 
 def _pyarrow():
     try:
+        # heavy (pyarrow, about 50 MB): loaded only in processes that write or read Parquet
         import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # (heavy, as above)
     except ImportError as err:  # pragma: no cover - pyarrow is a dependency
         raise ModelError("Writing Monte Carlo runs to Parquet needs pyarrow.",
                          "Install it: pip install pyarrow") from err
@@ -191,7 +190,7 @@ def read_parquet_info(path: str | os.PathLike[str]) -> MonteCarloFile:
 
 
 def monte_carlo_to_parquet(
-    model,
+    model: Model,
     distributions: Mapping[str, Distribution | Sequence],
     n: int,
     seed: int | None,
@@ -205,6 +204,7 @@ def monte_carlo_to_parquet(
     progress: Callable[[int, int], None] | bool | None = True,
     params: Mapping[str, float] | None = None,
     overwrite: bool = False,
+    vectorise: bool = True,
 ) -> MonteCarloFile:
     """Run a Monte Carlo study and stream its runs to a Parquet file.
 
@@ -232,7 +232,8 @@ def monte_carlo_to_parquet(
     executor : Executor, distributed.Client or None
         As for :func:`~stp_helpers.sd.monte_carlo`.
     workers : int or None
-        As for :func:`~stp_helpers.sd.monte_carlo`.
+        As for :func:`~stp_helpers.sd.monte_carlo` (default: 1, the calling
+        process, on the ensemble engine).
     chunk_size : int
         Runs per chunk and per row group (default 1000).
     progress : callable, bool or None
@@ -241,6 +242,10 @@ def monte_carlo_to_parquet(
         Fixed parameter values for every run.
     overwrite : bool
         Replace an existing file (default False: refuse).
+    vectorise : bool
+        Run each chunk at once on the ensemble engine (default True); a
+        model it cannot vectorise runs one run at a time, with a
+        ``RuntimeWarning`` saying why.  Same numbers either way.
 
     Returns
     -------
@@ -264,8 +269,8 @@ def monte_carlo_to_parquet(
     chunk_size = _check_chunk_size(chunk_size)
     target = _check_target(path, overwrite)
     pa, pq = _pyarrow()
-    names, samples, columns, fixed, spec = _study(model, distributions, n, seed, outputs,
-                                                  params)
+    names, samples, columns, fixed, spec = plan_study(model, distributions, n, seed, outputs,
+                                                      params)
     if len(set(columns)) != len(columns):
         raise ModelError(f"{model.name}: outputs name a variable twice ({', '.join(columns)}).",
                          "Give each output once.")
@@ -274,6 +279,9 @@ def monte_carlo_to_parquet(
         raise ModelError(f"{model.name}: a sampled parameter is called {min(clash)!r}, "
                          f"a column name the Parquet file reserves.",
                          "Sample it under another name, or use monte_carlo.")
+    reason = unsupported_reason(model) if vectorise else ""
+    if vectorise and not reason and executor is None and workers is None:
+        workers = 1  # the engine is fastest in the calling process
     workers = resolve_workers(executor, workers)
     values = samples.to_numpy(float)
     chunks = [np.arange(i, min(i + chunk_size, len(values)))
@@ -282,14 +290,16 @@ def monte_carlo_to_parquet(
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    report = _progress(progress, len(values))
+    report = progress_reporter(progress, len(values))
     writer = times = col_names = None
     waiting: list = []  # chunks that all failed before any time axis was known
     done = 0
     try:
-        with closing(chunk_results(model, spec, (names, columns, final_time, fixed), values,
+        with closing(chunk_results(model, spec, (names, columns, final_time, fixed,
+                                                 vectorise and not reason), values,
                                    chunks, executor, workers, max_pending=2 * workers)) as stream:
-            for idx, (t, arr, errors) in stream:
+            for idx, (t, arr, errors, note) in stream:
+                reason = reason or note
                 done += idx.size
                 report(done)
                 if writer is None and t.size:
@@ -300,7 +310,7 @@ def monte_carlo_to_parquet(
                         "seed": int(seed) if isinstance(seed, int | np.integer) else None,
                         "n": len(values),
                         "parameters": names, "fixed": fixed, "final_time": final_time,
-                        "distributions": {k: _dist_json(_as_distribution(v)) for k, v in
+                        "distributions": {k: _dist_json(as_distribution(v)) for k, v in
                                           zip(names, distributions.values())},
                         "variables": columns, "times": times.tolist(), "columns": col_names,
                     }
@@ -319,6 +329,8 @@ def monte_carlo_to_parquet(
                                                     names, held_errors, held_arr, columns,
                                                     col_names, times))
                 waiting.clear()
+        if vectorise:
+            fallback_warning(model, reason)
         if writer is None:
             first = next((e for held in waiting for e in held[1] if e), "unknown error")
             raise ModelError(f"{model.name}: every Monte Carlo run failed; first: {first}",

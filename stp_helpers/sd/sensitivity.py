@@ -1,26 +1,44 @@
-"""Sensitivity analysis: one at a time and Latin hypercube Monte Carlo.
+"""Sensitivity analysis: one at a time, and Latin hypercube Monte Carlo.
 
 methods.md §3.5: one-at-a-time elasticities (ΔY/Y)/(Δp/p) for a tornado
-chart, and Latin hypercube sampling (McKay, Beckman & Conover 1979) with
-per-time percentile bands.  Samples are drawn in the calling process from
-an explicit seed, so the same seed gives identical results however the
-runs are spread over processes.
+chart, and Latin hypercube sampling (McKay, Beckman & Conover 1979;
+:mod:`stp_helpers.sd.sampling`) with per-time percentile bands.  Samples
+are drawn in the calling process from an explicit seed, so the same seed
+gives identical results however the runs are spread over processes.
+
+Runs go, by default, through the ensemble engine
+(:mod:`stp_helpers.sd.ensemble`): whole chunks of runs at once over NumPy
+arrays.  A model it cannot vectorise runs one run at a time (same numbers),
+and Monte Carlo studies warn why.  Any executor (processes, threads, a Dask
+cluster; :mod:`stp_helpers.sd.distributed`) runs the same chunks and gives
+the same numbers for the same seed.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from stp_helpers.errors import ModelError
+from stp_helpers.errors import EnsembleUnsupported, ModelError
+from stp_helpers.sd.distributed import chunk_results
+from stp_helpers.sd.ensemble import Ensemble, unsupported_reason
+from stp_helpers.sd.model import Model
+from stp_helpers.sd.sampling import (
+    Distribution,
+    latin_hypercube,
+    metric_value,
+    normal,
+    sample_parameters,
+    triangular,
+    uniform,
+)
+from stp_helpers.sd.study import fallback_warning, plan_chunks, plan_study, progress_reporter
 
 __all__ = [
     "Distribution",
@@ -35,204 +53,14 @@ __all__ = [
     "percentile_bands",
 ]
 
-_METRICS = ("final", "peak", "mean", "cumulative")
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """A parameter's uncertainty, sampled through its inverse CDF.
-
-    Attributes
-    ----------
-    kind : str
-        ``"uniform"``, ``"triangular"`` or ``"normal"``.
-    a, b, c : float
-        uniform: low, high; triangular: low, mode, high; normal: mean, sd
-        (and ``c`` unused).
-    """
-
-    kind: str
-    a: float
-    b: float
-    c: float = math.nan
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        """Map unit-interval samples to parameter values (inverse CDF).
-
-        Examples
-        --------
-        >>> uniform(10, 20).ppf(np.array([0.0, 0.5, 1.0])).tolist()
-        [10.0, 15.0, 20.0]
-        """
-        from scipy import stats
-
-        u = np.asarray(u, dtype=float)
-        if self.kind == "uniform":
-            return self.a + u * (self.b - self.a)
-        if self.kind == "triangular":
-            span = self.c - self.a
-            return stats.triang.ppf(u, (self.b - self.a) / span, loc=self.a, scale=span)
-        if self.kind == "normal":
-            return stats.norm.ppf(u, loc=self.a, scale=self.b)
-        raise ModelError(f"Unknown distribution {self.kind!r}.",
-                         "Use uniform(low, high), triangular(low, mode, high) or normal(mean, sd).")
-
-
-def uniform(low: float, high: float) -> Distribution:
-    """Uniform between ``low`` and ``high``.
-
-    Raises
-    ------
-    ModelError
-        If ``low >= high``.
-
-    Examples
-    --------
-    >>> uniform(0, 1)
-    Distribution(kind='uniform', a=0.0, b=1.0, c=nan)
-    """
-    if not low < high:
-        raise ModelError(f"uniform({low}, {high}): low must be below high.", "Swap them.")
-    return Distribution("uniform", float(low), float(high))
-
-
-def triangular(low: float, mode: float, high: float) -> Distribution:
-    """Triangular with the given low, most likely and high values.
-
-    Raises
-    ------
-    ModelError
-        Unless ``low <= mode <= high`` and ``low < high``.
-
-    Examples
-    --------
-    >>> triangular(0, 1, 4).ppf(np.array([0.25])).round(6).tolist()
-    [1.0]
-    """
-    if not (low <= mode <= high and low < high):
-        raise ModelError(f"triangular({low}, {mode}, {high}) needs low <= mode <= high.",
-                         "Give the values in that order.")
-    return Distribution("triangular", float(low), float(mode), float(high))
-
-
-def normal(mean: float, sd: float) -> Distribution:
-    """Normal with the given mean and standard deviation.
-
-    Raises
-    ------
-    ModelError
-        If ``sd <= 0``.
-
-    Examples
-    --------
-    >>> normal(10, 2).ppf(np.array([0.5])).tolist()
-    [10.0]
-    """
-    if not sd > 0:
-        raise ModelError(f"normal({mean}, {sd}): sd must be positive.", "Give sd > 0.")
-    return Distribution("normal", float(mean), float(sd))
-
-
-def _as_distribution(spec: Distribution | Sequence) -> Distribution:
-    if isinstance(spec, Distribution):
-        return spec
-    kind, *args = spec
-    makers = {"uniform": uniform, "triangular": triangular, "normal": normal}
-    if kind not in makers:
-        raise ModelError(f"Unknown distribution {kind!r}.",
-                         "Use ('uniform', low, high), ('triangular', low, mode, high) or "
-                         "('normal', mean, sd).")
-    return makers[kind](*args)
-
-
-def latin_hypercube(n: int, d: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
-    """Draw an n × d Latin hypercube on the unit cube.
-
-    Parameters
-    ----------
-    n : int
-        Number of samples (strata per dimension).
-    d : int
-        Number of parameters.
-    seed : integer, random_state, or None (default)
-        Indicator of random number generation state.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (n, d); for each column, floor(u · n) is a permutation of
-        0 … n − 1 (``SA-1``).
-
-    Examples
-    --------
-    >>> u = latin_hypercube(5, 2, seed=1)
-    >>> sorted(np.floor(u[:, 0] * 5).astype(int).tolist())
-    [0, 1, 2, 3, 4]
-    """
-    from scipy.stats import qmc
-
-    try:
-        sampler = qmc.LatinHypercube(d, rng=seed)
-    except TypeError:  # SciPy < 1.15
-        sampler = qmc.LatinHypercube(d, seed=seed)
-    return sampler.random(n)
-
-
-def sample_parameters(
-    distributions: Mapping[str, Distribution | Sequence],
-    n: int,
-    seed: int | np.random.Generator | None = None,
-) -> pd.DataFrame:
-    """Latin hypercube samples of the named parameters.
-
-    Parameters
-    ----------
-    distributions : mapping
-        Parameter name → :class:`Distribution` or a tuple such as
-        ``("triangular", 0.1, 0.2, 0.4)``.
-    n : int
-        Number of samples.
-    seed : integer, random_state, or None (default)
-        Indicator of random number generation state.
-
-    Returns
-    -------
-    pandas.DataFrame
-        n rows (index ``run``), one column per parameter.
-
-    Examples
-    --------
-    >>> s = sample_parameters({"a": ("uniform", 0, 10)}, 4, seed=3)
-    >>> sorted((s["a"] // 2.5).astype(int).tolist())
-    [0, 1, 2, 3]
-    """
-    dists = {k: _as_distribution(v) for k, v in distributions.items()}
-    u = latin_hypercube(int(n), len(dists), seed)
-    data = {k: dist.ppf(u[:, j]) for j, (k, dist) in enumerate(dists.items())}
-    return pd.DataFrame(data, index=pd.RangeIndex(int(n), name="run"))
-
-
-def _metric(series: pd.Series, metric: str | Callable[[pd.Series], float]) -> float:
-    if callable(metric):
-        return float(metric(series))
-    if metric == "final":
-        return float(series.iloc[-1])
-    if metric == "peak":
-        return float(series.max())
-    if metric == "mean":
-        return float(series.mean())
-    if metric == "cumulative":
-        t = np.asarray(series.index, dtype=float)
-        return float(np.sum(series.to_numpy(float)[:-1] * np.diff(t)))
-    raise ModelError(f"Unknown metric {metric!r}.", f"Use one of {', '.join(_METRICS)}.")
-
 
 def oat_elasticities(
-    model,
+    model: Model,
     outcome: str,
     parameters: Sequence[str] | None = None,
     delta: float = 0.1,
     metric: str | Callable[[pd.Series], float] = "final",
+    vectorise: bool = True,
 ) -> pd.DataFrame:
     """One-at-a-time elasticities of an outcome, for a tornado chart.
 
@@ -251,6 +79,9 @@ def oat_elasticities(
         Relative change (default 0.1 = ±10%).
     metric : {"final", "peak", "mean", "cumulative"} or callable
         How a run becomes one number.
+    vectorise : bool
+        Run the 2k + 1 runs at once on the ensemble engine (default True);
+        a model it cannot vectorise runs one run at a time (same numbers).
 
     Returns
     -------
@@ -267,15 +98,14 @@ def oat_elasticities(
 
     Examples
     --------
-    >>> _metric(pd.Series([1.0, 3.0, 2.0]), "peak")
-    3.0
+    >>> metric_value(pd.Series([1.0, 3.0, 2.0]), "mean")
+    2.0
     """
     target = model.resolve(outcome)
     base_values = model.base_values
     names = [model.resolve(p) for p in parameters] if parameters else [
         k for k, v in base_values.items() if v != 0]
-    y0 = _metric(model.run(return_columns=[target])[target], metric)
-    rows = []
+    plan = []
     for name in names:
         p = base_values.get(name)
         if p is None or p == 0:
@@ -288,14 +118,24 @@ def oat_elasticities(
             lo_v = max(lo_v, info.minimum)
         if not math.isnan(info.maximum):
             hi_v = min(hi_v, info.maximum)
-        y_lo = _metric(model.run(params={name: lo_v}, return_columns=[target])[target], metric)
-        y_hi = _metric(model.run(params={name: hi_v}, return_columns=[target])[target], metric)
+        plan.append((name, p, lo_v, hi_v))
+    runs = _oat_runs(model, target, plan, vectorise) if plan and vectorise else None
+    if runs is None:
+        runs = [model.run(return_columns=[target])[target]]
+        for name, _, lo_v, hi_v in plan:
+            runs += [model.run(params={name: v}, return_columns=[target])[target]
+                     for v in (lo_v, hi_v)]
+        model.reset()
+    y0 = metric_value(runs[0], metric)
+    rows = []
+    for i, (name, p, lo_v, hi_v) in enumerate(plan):
+        y_lo = metric_value(runs[1 + 2 * i], metric)
+        y_hi = metric_value(runs[2 + 2 * i], metric)
         dp = (hi_v - lo_v) / p
         elasticity = ((y_hi - y_lo) / y0) / dp if y0 != 0 and dp != 0 else math.nan
         rows.append({"parameter": name, "base": p, "low": lo_v, "high": hi_v,
                      "outcome_base": y0, "outcome_low": y_lo, "outcome_high": y_hi,
                      "elasticity": elasticity, "swing": y_hi - y_lo})
-    model.reset()
     table = pd.DataFrame(rows)
     if table.empty:
         return table
@@ -303,54 +143,30 @@ def oat_elasticities(
     return table.loc[order].reset_index(drop=True)
 
 
+def _oat_runs(model: Model, target: str, plan: list, vectorise: bool) -> list[pd.Series] | None:
+    """The base run, then each parameter's low and high run, on the ensemble engine.
+
+    None when the engine cannot vectorise the model.
+    """
+    if not vectorise or unsupported_reason(model):
+        return None
+    names = [name for name, *_ in plan]
+    values = np.tile([p for _, p, _, _ in plan], (2 * len(plan) + 1, 1))
+    for i, (_, _, lo_v, hi_v) in enumerate(plan):
+        values[1 + 2 * i, i], values[2 + 2 * i, i] = lo_v, hi_v
+    try:
+        times, arr, errors = Ensemble(model).run_chunk(names, values, [target])
+    except EnsembleUnsupported:
+        return None
+    failed = next((e for e in errors if e), "")
+    if failed:
+        raise ModelError(failed, "Check the parameter ranges against the extreme-conditions "
+                                 "test.")
+    index = pd.Index(times, name="time")
+    return [pd.Series(arr[i, :, 0], index=index, name=target) for i in range(len(values))]
+
+
 # ------------------------------------------------------------------ Monte Carlo
-_WORKER_MODELS: dict[str, object] = {}
-
-
-def _worker_model(folder: str, source: str, data_files: tuple[str, ...]):
-    """Open the translated model once per process (and per thread)."""
-    key = f"{folder}|{threading.get_ident()}"
-    model = _WORKER_MODELS.get(key)
-    if model is None:
-        from stp_helpers.sd.load import open_translated
-
-        model = open_translated(Path(folder), Path(source), data_files)
-        _WORKER_MODELS[key] = model
-    return model
-
-
-def _init_worker(folder: str, source: str, data_files: tuple[str, ...]) -> None:
-    _worker_model(folder, source, data_files)
-
-
-def _run_chunk(
-    spec: tuple[str, str, tuple[str, ...]],
-    names: list[str],
-    values: np.ndarray,
-    columns: list[str],
-    final_time: float | None,
-    fixed: dict[str, float] | None = None,
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Run one chunk of samples; return (times, array runs × times × cols, errors)."""
-    model = _worker_model(*spec)
-    sets = [{**(fixed or {}), **dict(zip(names, map(float, row)))} for row in values]
-    outs = model.run_batch(sets, columns, final_time=final_time)
-    good = next((o for o in outs if isinstance(o, pd.DataFrame)), None)
-    if good is None:
-        return np.array([]), np.full((len(outs), 0, len(columns)), np.nan), [
-            o.problem for o in outs]
-    times = good.index.to_numpy(float)
-    arr = np.full((len(outs), times.size, len(columns)), np.nan)
-    errors = []
-    for i, out in enumerate(outs):
-        if isinstance(out, pd.DataFrame):
-            arr[i] = out[columns].to_numpy(float)
-            errors.append("")
-        else:
-            errors.append(out.problem)
-    return times, arr, errors
-
-
 @dataclass
 class MonteCarloResult:
     """The runs of :func:`monte_carlo`.
@@ -368,6 +184,9 @@ class MonteCarloResult:
         The seed used (stored, as methods.md asks).
     errors : list of str
         Per run, the error message ("" for runs that worked).
+    engine : str
+        ``"ensemble"`` (runs over arrays) or ``"per run"``, followed by
+        the reason when the ensemble engine could not be used.
     """
 
     samples: pd.DataFrame
@@ -376,6 +195,7 @@ class MonteCarloResult:
     variables: list[str]
     seed: int | None
     errors: list[str] = field(default_factory=list)
+    engine: str = ""
 
     @property
     def n_failed(self) -> int:
@@ -395,7 +215,7 @@ class MonteCarloResult:
         """One row per run: the parameters and each variable's ``metric``."""
         out = self.samples.copy()
         for j, var in enumerate(self.variables):
-            out[var] = [_metric(pd.Series(self.values[i, :, j], index=self.times), metric)
+            out[var] = [metric_value(pd.Series(self.values[i, :, j], index=self.times), metric)
                         for i in range(self.values.shape[0])]
         return out
 
@@ -435,31 +255,8 @@ def percentile_bands(
     return pd.concat(frames, ignore_index=True)
 
 
-def _study(model, distributions, n, seed, outputs, params):
-    """Check the study and draw its sample: (names, samples, columns, fixed, spec)."""
-    names = [model.resolve(k) for k in distributions]
-    samples = sample_parameters(dict(zip(names, distributions.values())), n, seed)
-    for name in names:
-        info = model.info(name)
-        lo, hi = samples[name].min(), samples[name].max()
-        if (not math.isnan(info.minimum) and lo < info.minimum) or (
-                not math.isnan(info.maximum) and hi > info.maximum):
-            raise ModelError(
-                f"{model.name}: samples of {name!r} run from {lo:.4g} to {hi:.4g}, outside "
-                f"its declared range [{info.minimum:g}, {info.maximum:g}].",
-                "Narrow the distribution (a normal has unbounded tails: use triangular).")
-    fixed = {k: float(v) for k, v in model.check_params(params).items()}
-    clash = set(fixed) & set(names)
-    if clash:
-        raise ModelError(f"{model.name}: {', '.join(map(repr, sorted(clash)))} is both "
-                         f"sampled and fixed.", "Leave it out of params or of distributions.")
-    columns = [model.resolve(o) for o in (outputs or model.stocks)]
-    spec = (str(model.cache), str(model.source), tuple(model.data_files))
-    return names, samples, columns, fixed, spec
-
-
 def monte_carlo(
-    model,
+    model: Model,
     distributions: Mapping[str, Distribution | Sequence],
     n: int = 1000,
     seed: int | None = None,
@@ -470,6 +267,7 @@ def monte_carlo(
     progress: Callable[[int, int], None] | bool | None = None,
     chunks_per_worker: int = 4,
     params: Mapping[str, float] | None = None,
+    vectorise: bool = True,
 ) -> MonteCarloResult:
     """Run the model over a Latin hypercube sample of its parameters.
 
@@ -491,13 +289,16 @@ def monte_carlo(
         Where to run chunks: any ``Executor``, or a Dask ``Client`` (a
         laptop's ``LocalCluster`` or a cluster; the translated model is
         sent to workers that cannot see it, and loaded once per worker
-        thread; see :mod:`stp_helpers.sd.distributed`).  Default: a
-        ``ProcessPoolExecutor`` that loads the model once per worker, or
-        the calling process when ``workers == 1``.  Every executor gives
-        the same results for the same seed.
+        thread; see :mod:`stp_helpers.sd.distributed`).  Default: the
+        calling process on the ensemble engine, or (``vectorise=False``,
+        or ``workers`` given) a ``ProcessPoolExecutor`` that loads the
+        model once per worker, or the calling process when
+        ``workers == 1``.  Every executor gives the same results for the
+        same seed.
     workers : int or None
-        Processes for the default executor (default: CPU count); with a
-        Dask client, default its total threads.  Sets the chunking only.
+        Processes for the default executor (default: 1 on the ensemble
+        engine, else the CPU count); with a Dask client, default its total
+        threads.  Sets the chunking only.
     progress : callable, bool or None
         ``progress(done, total)`` after each chunk; True shows a tqdm bar
         if tqdm is installed.
@@ -506,6 +307,10 @@ def monte_carlo(
     params : mapping or None
         Fixed parameter values for every run (e.g. a policy switch);
         checked like :meth:`Model.run` parameters.
+    vectorise : bool
+        Run chunks on the ensemble engine (default True).  A model it
+        cannot vectorise runs one run at a time, with a ``RuntimeWarning``
+        saying why; the result's ``engine`` says which ran.
 
     Returns
     -------
@@ -519,32 +324,32 @@ def monte_carlo(
 
     Examples
     --------
-    >>> sample_parameters({"r": uniform(0.1, 0.3)}, 3, seed=7).shape
+    >>> sample_parameters({"r": ("uniform", 0.1, 0.3)}, 3, seed=7).shape
     (3, 1)
 
     For studies too large for memory, stream the runs to a Parquet file
     with :func:`stp_helpers.sd.parquet.monte_carlo_to_parquet`.
     """
-    names, samples, columns, fixed, spec = _study(model, distributions, n, seed, outputs,
-                                                  params)
-    from stp_helpers.sd.distributed import chunk_results, resolve_workers
-
-    workers = resolve_workers(executor, workers)
+    names, samples, columns, fixed, spec = plan_study(model, distributions, n, seed, outputs,
+                                                      params)
     values = samples.to_numpy(float)
-    n_chunks = max(1, min(len(values), workers * chunks_per_worker))
-    chunks = [c for c in np.array_split(np.arange(len(values)), n_chunks) if c.size]
-    report = _progress(progress, len(values))
+    workers, chunks, reason = plan_chunks(model, len(values), columns, executor, workers,
+                                          vectorise, chunks_per_worker)
+    report = progress_reporter(progress, len(values))
     results: list = []
     done = 0
     try:
-        with closing(chunk_results(model, spec, (names, columns, final_time, fixed), values,
-                                   chunks, executor, workers)) as stream:
+        with closing(chunk_results(model, spec, (names, columns, final_time, fixed,
+                                                 vectorise and not reason),
+                                   values, chunks, executor, workers)) as stream:
             for idx, result in stream:
                 results.append(result)
                 done += idx.size
                 report(done)
     finally:
         report(None)
+    reason = reason or next((r[3] for r in results if r[3]), "")
+    engine = fallback_warning(model, reason) if vectorise else "per run"
     times = next((r[0] for r in results if r[0].size), None)
     if times is None:
         first = next((e for r in results for e in r[2] if e), "unknown error")
@@ -554,26 +359,4 @@ def monte_carlo(
                           np.full((r[1].shape[0], times.size, len(columns)), np.nan)
                           for r in results])
     errors = [e for r in results for e in r[2]]
-    return MonteCarloResult(samples, times, arr, columns, seed, errors)
-
-
-def _progress(progress, total: int) -> Callable[[int | None], None]:
-    if progress is True:
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:
-            return lambda done: None
-        bar = tqdm(total=total, desc="Monte Carlo runs")
-        state = {"last": 0}
-
-        def update(done):
-            if done is None:
-                bar.close()
-                return
-            bar.update(done - state["last"])
-            state["last"] = done
-
-        return update
-    if callable(progress):
-        return lambda done: None if done is None else progress(done, total)
-    return lambda done: None
+    return MonteCarloResult(samples, times, arr, columns, seed, errors, engine)

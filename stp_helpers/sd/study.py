@@ -1,0 +1,157 @@
+"""Planning a Monte Carlo study: its sample, its chunks, and where they run.
+
+Shared by :func:`~stp_helpers.sd.monte_carlo` and
+:func:`~stp_helpers.sd.parquet.monte_carlo_to_parquet`.  By default the
+chunks run in the calling process on the ensemble engine
+(:mod:`stp_helpers.sd.ensemble`), as few as fit
+:data:`~stp_helpers.sd.ensemble.MEMORY_BUDGET`; with an executor or a
+worker count they are spread as :mod:`stp_helpers.sd.distributed`
+describes.  A model the engine cannot vectorise runs one run at a time,
+with a ``RuntimeWarning`` saying why.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from stp_helpers.errors import ModelError
+from stp_helpers.sd.distributed import resolve_workers
+from stp_helpers.sd.ensemble import ensemble_chunk_size, unsupported_reason
+from stp_helpers.sd.model import Model
+from stp_helpers.sd.sampling import sample_parameters
+
+try:  # optional: draws a progress bar when installed
+    from tqdm.auto import tqdm
+except ImportError:  # pragma: no cover - tqdm comes with the test and app extras
+    tqdm = None
+
+__all__ = ["plan_study", "plan_chunks", "fallback_warning", "progress_reporter"]
+
+
+def plan_study(model: Model, distributions, n, seed, outputs, params):
+    """Check a study and draw its sample.
+
+    Returns
+    -------
+    tuple
+        ``(names, samples, columns, fixed, spec)``: sampled parameters (model
+        names), the sample (DataFrame), output variables, fixed parameters,
+        and the translated model's ``(cache folder, source, data files)``.
+
+    Raises
+    ------
+    ModelError
+        For unknown names, samples outside a parameter's declared range, or
+        a parameter both sampled and fixed.
+    """
+    names = [model.resolve(k) for k in distributions]
+    samples = sample_parameters(dict(zip(names, distributions.values())), n, seed)
+    for name in names:
+        info = model.info(name)
+        lo, hi = samples[name].min(), samples[name].max()
+        if (not math.isnan(info.minimum) and lo < info.minimum) or (
+                not math.isnan(info.maximum) and hi > info.maximum):
+            raise ModelError(
+                f"{model.name}: samples of {name!r} run from {lo:.4g} to {hi:.4g}, outside "
+                f"its declared range [{info.minimum:g}, {info.maximum:g}].",
+                "Narrow the distribution (a normal has unbounded tails: use triangular).")
+    fixed = {k: float(v) for k, v in model.check_params(params).items()}
+    clash = set(fixed) & set(names)
+    if clash:
+        raise ModelError(f"{model.name}: {', '.join(map(repr, sorted(clash)))} is both "
+                         f"sampled and fixed.", "Leave it out of params or of distributions.")
+    columns = [model.resolve(o) for o in (outputs or model.stocks)]
+    spec = (str(model.cache), str(model.source), tuple(model.data_files))
+    return names, samples, columns, fixed, spec
+
+
+def plan_chunks(
+    model: Model,
+    n_runs: int,
+    columns: Sequence[str],
+    executor: object,
+    workers: int | None,
+    vectorise: bool,
+    chunks_per_worker: int = 4,
+) -> tuple[int, list[np.ndarray], str]:
+    """Decide where runs go and how they are cut into chunks.
+
+    With ``vectorise`` and no executor or worker count, every chunk runs
+    in the calling process on the ensemble engine, as few chunks as fit
+    :data:`~stp_helpers.sd.ensemble.MEMORY_BUDGET`.  Otherwise (or when the
+    engine cannot vectorise the model) ``workers × chunks_per_worker``
+    chunks.
+
+    Returns
+    -------
+    tuple
+        ``(workers, chunks, reason)``: reason "" or why the runs go one at
+        a time although ``vectorise`` was asked for.
+
+    Raises
+    ------
+    ModelError
+        For a bad ``workers``.
+    """
+    reason = unsupported_reason(model) if vectorise else ""
+    if vectorise and not reason and executor is None and workers is None:
+        size = ensemble_chunk_size(model, len(columns))
+        n_chunks = max(1, math.ceil(n_runs / size))
+        workers = 1
+    else:
+        workers = resolve_workers(executor, workers)
+        n_chunks = max(1, min(n_runs, workers * chunks_per_worker))
+    chunks = [c for c in np.array_split(np.arange(n_runs), n_chunks) if c.size]
+    return workers, chunks, reason
+
+
+def fallback_warning(model: Model, reason: str) -> str:
+    """Warn that a study runs one run at a time, and return its engine label."""
+    if not reason:
+        return "ensemble"
+    message = (reason if reason.startswith(model.name) else
+               f"{model.name}: the ensemble engine cannot run this model over arrays: "
+               f"{reason}.")
+    warnings.warn(f"{message} Its runs go one at a time instead (same numbers, slower).",
+                  RuntimeWarning, stacklevel=3)
+    return f"per run ({message})"
+
+
+def progress_reporter(progress, total: int) -> Callable[[int | None], None]:
+    """``report(done)`` after each chunk and ``report(None)`` at the end.
+
+    Parameters
+    ----------
+    progress : callable, bool or None
+        True: a tqdm bar (if tqdm is installed); a callable gets
+        ``(done, total)``; None or False: nothing.
+    total : int
+
+    Examples
+    --------
+    >>> seen = []
+    >>> report = progress_reporter(lambda d, t: seen.append((d, t)), 4)
+    >>> report(2); report(None); seen
+    [(2, 4)]
+    """
+    if progress is True:
+        if tqdm is None:
+            return lambda done: None
+        bar = tqdm(total=total, desc="Monte Carlo runs")
+        state = {"last": 0}
+
+        def update(done):
+            if done is None:
+                bar.close()
+                return
+            bar.update(done - state["last"])
+            state["last"] = done
+
+        return update
+    if callable(progress):
+        return lambda done: None if done is None else progress(done, total)
+    return lambda done: None
