@@ -197,7 +197,7 @@ def _serve(args: argparse.Namespace) -> int:
     preheat = list(args.preheat) if args.preheat is not None else ["index.ipynb"]
     fill_delay = None
     if args.lesson:
-        preheat += [f"{name}:{args.class_size}" for name in serving.lesson_notebooks(args.lesson)]
+        preheat += serving.lesson_preheat(args.lesson, args.class_size)
         fill_delay = LESSON_FILL_DELAY
     token, teacher, host = "", "", "127.0.0.1"
     if args.classroom:
@@ -303,9 +303,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="keep N kernels (default 1) ready, already run, for this notebook (repeatable; "
                             "default: the gallery), e.g. teaching/class.ipynb:30 before a class opens it. "
                             "Each kernel costs about 170-290 MB.")
-    serve.add_argument("--lesson", default=None, metavar="FILE",
-                       help="a lesson's YAML file: preheat a kernel per student for every notebook it opens, "
-                            "and print the address only once they are ready")
+    serve.add_argument("--lesson", default=None, metavar="LESSON",
+                       help="a lesson (a shipped lesson's name or a YAML file): preheat a kernel per student for "
+                            "the app it opens, and print the address only once they are ready")
     serve.add_argument("--class-size", type=int, default=30, metavar="N",
                        help="with --lesson: how many students open each of its notebooks (default 30)")
     serve.set_defaults(func=_serve)

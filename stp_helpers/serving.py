@@ -38,7 +38,7 @@ from stp_helpers.io.atomic import write_atomic
 from stp_helpers.display import HTML
 from stp_helpers.errors import StpError
 
-__all__ = ["voila_arguments", "preheat_arguments", "lesson_notebooks", "publish_chart_bundle",
+__all__ = ["voila_arguments", "preheat_arguments", "lesson_preheat", "publish_chart_bundle",
            "chart_bundle_url", "classroom_token", "lan_addresses", "teacher_page"]
 
 #: Where the workbook's Voilà template keeps its static files (served below
@@ -153,55 +153,24 @@ def _catalogue_paths() -> list[str]:
                   if ".ipynb_checkpoints" not in p.parts)
 
 
-#: Largest lesson file read (a lesson is a few kilobytes of YAML).
-MAX_LESSON_BYTES = 256 * 1024
-#: The keys of a lesson file (or of one of its stages) that name the notebooks it opens.
-LESSON_KEYS = ("app", "apps", "notebook", "notebooks", "page", "pages")
+def lesson_preheat(lesson: str | os.PathLike[str], class_size: int) -> list[str]:
+    """What ``stp serve --lesson`` preheats: a kernel per student for each notebook every student
+    opens, and one for the teacher's page.
 
+    The notebooks come from teacher mode's reader of the lesson file (a
+    shipped lesson's name or a path); the class page itself needs no kernel.
 
-def lesson_notebooks(path: str | os.PathLike[str]) -> list[str]:
-    r"""The notebooks (below ``notebooks/``) a lesson file opens, in order, each once.
-
-    A lesson is a YAML file; its ``app`` or ``notebook`` key (or a list under
-    ``apps``/``notebooks``), at the top or in any of its ``stages``, names the
-    notebooks the class will open.  Teacher mode's own reader is used when the
-    package has one (``stp_helpers.lessons.lesson_notebooks``).
-
-    >>> import tempfile, pathlib
-    >>> lesson = pathlib.Path(tempfile.mkdtemp()) / "week-3.yaml"
-    >>> _ = lesson.write_text("title: Loops\napp: methods/cld.ipynb\nstages:\n  - app: teaching/class.ipynb\n")
-    >>> lesson_notebooks(lesson)
-    ['methods/cld.ipynb', 'teaching/class.ipynb']
+    >>> lesson_preheat("cld-loop-polarity", 30)
+    ['methods/cld.ipynb:30', 'teaching/teacher.ipynb:1']
     """
-    import yaml  # imported here: only --lesson reads YAML, and the server's start stays light
+    # imported here: the lesson reader validates with pydantic, which only --lesson needs
+    from stp_helpers.classroom.lessons import TEACHER_PAGE, lesson_notebooks, lesson_path
 
-    target = Path(path)
-    try:
-        if target.stat().st_size > MAX_LESSON_BYTES:
-            raise StpError(f"{target} is larger than a lesson file can be ({MAX_LESSON_BYTES // 1024} KB).",
-                           fix="Give the lesson's YAML file, not a data file.")
-        data = yaml.safe_load(target.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise StpError(f"Cannot read the lesson file {target}: {err.strerror or err}.",
-                       fix="Give the path of a lesson's YAML file, e.g. --lesson lessons/week-3.yaml.") from err
-    except yaml.YAMLError as err:
-        raise StpError(f"{target} is not valid YAML ({err.__class__.__name__}).",
-                       fix="Check the lesson file's indentation and quotes.") from err
-    found: list[str] = []
-    blocks = [data] + (list(data.get("stages") or []) if isinstance(data, dict) else [])
-    for block in blocks:
-        if not isinstance(block, dict):
-            continue
-        for key in LESSON_KEYS:
-            value = block.get(key)
-            for name in [value] if isinstance(value, str) else (value if isinstance(value, list) else []):
-                name = str(name).strip().removeprefix("notebooks/")
-                if name and name not in found:
-                    found.append(name)
-    if not found:
-        raise StpError(f"{target} names no notebook for the class to open.",
-                       fix="Add an 'app: methods/cld.ipynb' line (a notebook as the gallery names it).")
-    return found
+    if not 1 <= class_size <= MAX_POOL:
+        raise StpError(f"A class of {class_size} cannot be preheated.",
+                       fix=f"Give --class-size a whole number from 1 to {MAX_POOL}.")
+    apps = [name for name in lesson_notebooks(lesson_path(lesson)) if name != TEACHER_PAGE]
+    return [f"{name}:{class_size}" for name in apps] + [f"{TEACHER_PAGE}:1"]
 
 
 def classroom_token() -> str:
