@@ -1,15 +1,20 @@
 """A class on one laptop: N students open an app and use it every few seconds, at once.
 
-Starts the workbook's Voilà server on 127.0.0.1 as ``stp serve`` does (a
-kernel cap of N + 5, a fresh class store), then N students, each a browser
-context of one headless Chromium (every request that leaves 127.0.0.1 is
-aborted), open the app at the same time.  For D seconds every student,
+Starts the workbook's Voilà server on 127.0.0.1 as ``stp serve --classroom``
+does (a class token and a teacher token, a kernel cap of N + 5, a fresh class
+store), then N students, each a browser context of one headless Chromium
+(every request that leaves 127.0.0.1 is aborted), open the app at the same
+time.  A student "can answer" once the page shows the question and their
+first answer has come back confirmed.  For D seconds every student,
 concurrently, acts every few seconds (with a random offset, seed 20261123)
 and waits up to 30 s for the app to answer:
 
-- ``--app lesson`` (default): the class page of ``teaching/class.ipynb``; a
-  student picks a behaviour mode and sends it to the class pulse (a write to
-  the teacher's SQLite store), and waits for "Sent: <mode>";
+- ``--app lesson`` (default): the class page without a kernel,
+  ``/stp/class/behaviour-mode`` (static HTML and JavaScript posting to the
+  teacher's SQLite store); a student picks a behaviour mode, sends it, and
+  waits for "Sent: <mode>".  The lesson's chart is drawn once before the
+  class arrives (as the teacher opening the lesson does), and that time is
+  printed too;
 - ``--app scale``: the Wiltshire case thread; a student moves the scale
   slider one step and waits for the chart's title to change.
 
@@ -49,8 +54,9 @@ from stp_helpers.cli import voila_command, voila_env
 
 TITLE = ".vega-embed .role-title-text"
 SLIDER = ".widget-slider .noUi-handle"
-RADIO = ".widget-radio-box input[type=radio]"
-APPS = {"lesson": "teaching/class.ipynb", "scale": "cases/wiltshire.ipynb"}
+RADIO = "#stp-stages input[type=radio]"
+APPS = {"lesson": "stp/class/behaviour-mode", "scale": "cases/wiltshire.ipynb"}
+STUDENT_TOKEN, TEACHER_TOKEN = "class-benchmark-token", "teacher-benchmark-token"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 SEED = 20261123
 
@@ -67,6 +73,7 @@ class Tally:
 
     def __init__(self) -> None:
         self.opened: list[float] = []
+        self.answered: list[float] = []
         self.moves = 0
         self.latencies: list[float] = []
         self.errors: collections.Counter[str] = collections.Counter()
@@ -93,9 +100,12 @@ async def student(browser: object, url: str, index: int, start: float, args: arg
     page.on("pageerror", lambda e: tally.error("page error", e))
     try:
         await page.goto(url, wait_until="commit", timeout=120_000)
-        for ready in ((SLIDER, TITLE) if args.app == "scale" else (RADIO, TITLE)):
+        for ready in ((SLIDER, TITLE) if args.app == "scale" else (RADIO, "figure.stp-figure svg")):
             await page.wait_for_selector(ready, timeout=300_000)
         tally.opened.append(time.perf_counter() - start)
+        if args.app == "lesson":
+            await send_answer(page, index)
+            tally.answered.append(time.perf_counter() - start)
     except Exception as err:  # noqa: BLE001 - a benchmark counts failures
         tally.error("open", err)
         await context.close()
@@ -130,14 +140,14 @@ async def move_slider(page: object, step: int) -> None:
 
 
 async def send_answer(page: object, step: int) -> None:
-    """Pick the next behaviour mode, send it, and wait for the app to confirm it."""
+    """Pick the next behaviour mode, send it, and wait for the class page to confirm it."""
     radios = page.locator(RADIO)  # type: ignore[attr-defined]
     choice = step % await radios.count()
     await radios.nth(choice).check()
-    label = await radios.nth(choice).evaluate("e => (e.closest('label') || e.parentElement).textContent.trim()")
+    label = await radios.nth(choice).evaluate("e => e.value")
     await page.get_by_role("button", name="Send my answer").click()  # type: ignore[attr-defined]
     await page.wait_for_function(  # type: ignore[attr-defined]
-        "label => Array.from(document.querySelectorAll('.widget-html-content'))"
+        "label => Array.from(document.querySelectorAll('#stp-stages p'))"
         ".some(e => e.textContent.startsWith('Sent: ' + label + '.'))", arg=label, timeout=30_000)
 
 
@@ -173,18 +183,26 @@ def main() -> None:
     env["STP_CLASSROOM_DB"] = str(Path(tempfile.mkdtemp(prefix="stp-class-")) / "class.sqlite")
 
     port = free_port()
-    preheat = [f"{APPS[args.app]}:{args.pool}"] if args.pool else []
-    server = subprocess.Popen(voila_command(port, max_kernels=args.students + args.pool + 5, preheat=preheat), env=env,
+    preheat = [f"{APPS[args.app]}:{args.pool}"] if args.pool and args.app != "lesson" else []
+    server = subprocess.Popen(voila_command(port, max_kernels=args.students + args.pool + 5, preheat=preheat,
+                                            token=STUDENT_TOKEN, teacher_token=TEACHER_TOKEN), env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            urllib.request.urlopen(base + "/", timeout=2)
+            urllib.request.urlopen(base + "/stp/class/static/class.js", timeout=2)
             break
         except OSError:
             time.sleep(0.3)
-    url = catalogue.entry(APPS[args.app]).voila_url(base)
-    pool_ready = wait_for_pool(server.pid, args.pool) if args.pool else 0.0
+    drawn = 0.0
+    if args.app == "lesson":
+        url = f"{base}/{APPS['lesson']}?token={STUDENT_TOKEN}"
+        t0 = time.perf_counter()
+        urllib.request.urlopen(url, timeout=300).read()  # the teacher opens the lesson: its chart is drawn once
+        drawn = time.perf_counter() - t0
+    else:
+        url = catalogue.entry(APPS[args.app]).voila_url(base) + f"?token={STUDENT_TOKEN}"
+    pool_ready = wait_for_pool(server.pid, args.pool) if preheat else 0.0
     peak_kernels: list[float] = []
     peak_server = 0.0
 
@@ -221,11 +239,18 @@ def main() -> None:
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"app: {args.app} ({APPS[args.app]})"
           + (f"; a pool of {args.pool} preheated kernels, ready {pool_ready:.0f} s after the server started"
-             if args.pool else "; no preheated kernels"))
+             if preheat else "; no kernel per student" if args.app == "lesson" else "; no preheated kernels"))
+    if args.app == "lesson":
+        print(f"lesson parts ready for the class {drawn:.1f} s after the teacher first opened the page "
+              "(drawn once per lesson file, then read from the cache)")
     opened = sorted(tally.opened)
     if opened:
-        print(f"students: {args.students}, opened {len(opened)} at once; each app drawn after "
-              f"{statistics.median(opened):.1f} s (median), the last after {opened[-1]:.1f} s")
+        print(f"students: {args.students}, opened {len(opened)} at once; each page shown after "
+              f"{statistics.median(opened):.2f} s (median), the last after {opened[-1]:.2f} s")
+    answered = sorted(tally.answered)
+    if answered:
+        print(f"can answer (first answer confirmed): {len(answered)} of {args.students}; median "
+              f"{statistics.median(answered):.2f} s, the last of them after {answered[-1]:.2f} s")
     print(f"moves: {tally.moves} in {args.seconds:.0f} s (one per student every {args.every:g} s); "
           f"answered: {len(tally.latencies)}; run took {elapsed:.0f} s")
     if tally.latencies:
@@ -235,6 +260,10 @@ def main() -> None:
     print(f"errors: {sum(tally.errors.values())}")
     for kind, count in sorted(tally.errors.items()):
         print(f"  {kind}: {count} (first: {tally.first_error[kind]})")
+    print(f"failed pages: {args.students - len(opened)}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not peak_kernels:
+        print(f"memory at the peak: server {peak_server:.0f} MB; no kernels")
     if peak_kernels:
         print(f"memory at the peak: server {peak_server:.0f} MB; {len(peak_kernels)} kernels, each "
               f"{min(peak_kernels):.0f}-{max(peak_kernels):.0f} MB, all {sum(peak_kernels) / 1024:.2f} GB")
