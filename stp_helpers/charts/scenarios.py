@@ -162,7 +162,7 @@ def draw_tree(tree: fut.Futures | Sequence[fut.Question], highlight: str | None 
     questions like Mont Fleur's steps down to the right.  ``highlight`` names a scenario
     whose path is drawn in vermillion.
     """
-    qs = fut._questions(tree)
+    qs = fut.tree_questions(tree)
     paths = fut.tree_paths(qs)
     by_id = {q.id: q for q in qs}
     pos: dict[str, tuple[float, float]] = {}

@@ -1,7 +1,7 @@
 """Evaluation: logic models and theories of change, contribution analysis, measures and SPC charts.
 
 This package only re-exports; the code lives in its modules:
-``logic_model``, ``spc``.
+``logic_model``, ``spc``, ``indicators``.
 """
 
 from __future__ import annotations
@@ -37,28 +37,30 @@ from stp_helpers.evaluation.logic_model import (
 )
 from stp_helpers.evaluation import spc
 from stp_helpers.evaluation.spc import (
-    DemandRecord,
     EXAMPLE_SERIES,
-    IndicatorValue,
     MIN_BASELINE,
     RULES,
-    SeriesError,
     Signal,
     TargetJudgement,
     XmRLimits,
     detect_signals,
     example_demand,
-    failure_demand_summary,
-    failure_share_by_period,
-    indicator_series,
     judge_target,
     moving_ranges,
     parse_series,
-    read_demand,
-    read_indicators,
     signals_table,
     xmr_limits,
     xmr_table,
+)
+from stp_helpers.evaluation import indicators
+from stp_helpers.evaluation.indicators import (
+    DemandRecord,
+    IndicatorValue,
+    failure_demand_summary,
+    failure_share_by_period,
+    indicator_series,
+    read_demand,
+    read_indicators,
 )
 
 __all__ = [
@@ -82,7 +84,6 @@ __all__ = [
     "RULES",
     "SMART_FIELDS",
     "STAGES",
-    "SeriesError",
     "Signal",
     "SmartResult",
     "TargetJudgement",
@@ -96,6 +97,7 @@ __all__ = [
     "failure_share_by_period",
     "findings_table",
     "indicator_series",
+    "indicators",
     "indicators_table",
     "judge_target",
     "logic_graph",

@@ -1,13 +1,13 @@
 """Futures: drivers and scenario structures, robustness of options across scenarios, options appraisal.
 
 This package only re-exports; the code lives in its modules:
-``scenarios``, ``robustness``, ``options``.
+``records``, ``scenarios``, ``robustness``, ``options``.
 """
 
 from __future__ import annotations
 
-from stp_helpers.futures import scenarios
-from stp_helpers.futures.scenarios import (
+from stp_helpers.futures import records
+from stp_helpers.futures.records import (
     AS_WRITTEN,
     Axis,
     CATEGORIES,
@@ -22,21 +22,25 @@ from stp_helpers.futures.scenarios import (
     Quadrant,
     Question,
     Robustness,
-    ScenarioError,
     Signpost,
-    check_claims,
     choose_axes,
     classify_driver,
     critical_uncertainties,
     example_drivers,
     example_tree,
-    future_scenarios,
-    horizons_table,
-    matrix_frame,
     predetermined_elements,
     rank_drivers,
     read_drivers,
     read_futures,
+    tree_leaves,
+    tree_questions,
+)
+from stp_helpers.futures import scenarios
+from stp_helpers.futures.scenarios import (
+    check_claims,
+    future_scenarios,
+    horizons_table,
+    matrix_frame,
     run_futures,
     signposts_table,
     tree_paths,
@@ -47,7 +51,6 @@ from stp_helpers.futures.robustness import (
     Better,
     Payoffs,
     RobustChoice,
-    RobustnessError,
     decision_summary,
     example_payoffs,
     expected_value_choice,
@@ -69,7 +72,6 @@ from stp_helpers.futures.options import (
     Appraisal,
     METRICS,
     OptionScore,
-    OptionsError,
     build_appraisal,
     load_appraisal,
     normalise,
@@ -95,15 +97,12 @@ __all__ = [
     "Matrix",
     "Option",
     "OptionScore",
-    "OptionsError",
     "Outcome",
     "Payoffs",
     "Quadrant",
     "Question",
     "RobustChoice",
     "Robustness",
-    "RobustnessError",
-    "ScenarioError",
     "Signpost",
     "build_appraisal",
     "check_claims",
@@ -136,6 +135,7 @@ __all__ = [
     "read_drivers",
     "read_futures",
     "read_options",
+    "records",
     "regret_table",
     "robust_choice",
     "robustness",
@@ -144,7 +144,9 @@ __all__ = [
     "signposts_table",
     "switch_points",
     "trade_offs",
+    "tree_leaves",
     "tree_paths",
+    "tree_questions",
     "walk_tree",
     "weight_sensitivity",
     "weight_sweep",

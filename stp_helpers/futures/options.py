@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from stp_helpers.display import Markdown
+from stp_helpers.display import Markdown, join, md
 from stp_helpers.errors import CaseFileError, OptionsError, Problem, StpError
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import read_csv_rows
@@ -355,12 +355,13 @@ def trade_offs(appraisal: Appraisal) -> Markdown:
     norm = normalise(appraisal)
     front = pareto_front(appraisal)
     ranking = rank_options(appraisal)
-    lines = [f"- **{ranking['option'].iloc[0]}** ranks first with the weights as given "
-             f"(score {ranking['score'].iloc[0]:.2f} of 1)."]
+    lines = [md("- **{option}** ranks first with the weights as given (score {score} of 1).",
+                option=ranking['option'].iloc[0], score=f"{ranking['score'].iloc[0]:.2f}")]
     for o in appraisal.options:
         if o not in front:
             by = [p for p in front if (norm.loc[p] >= norm.loc[o]).all()]
-            lines.append(f"- **{o}** is dominated: {', '.join(by)} is at least as good on every criterion.")
+            lines.append(md("- **{o}** is dominated: {by} is at least as good on every criterion.",
+                            o=o, by=", ".join(by)))
     for o, p in itertools.combinations(front, 2):
         gains = [c for c in appraisal.criteria if norm.loc[o, c] > norm.loc[p, c]]
         losses = [c for c in appraisal.criteria if norm.loc[o, c] < norm.loc[p, c]]
@@ -368,12 +369,13 @@ def trade_offs(appraisal: Appraisal) -> Markdown:
             def say(cs: list[str]) -> str:
                 return "; ".join(f"{c} ({_fmt(appraisal.scores.loc[o, c], appraisal.units[c])} against "
                                  f"{_fmt(appraisal.scores.loc[p, c], appraisal.units[c])})" for c in cs)
-            lines.append(f"- Choosing **{o}** over **{p}** gains on {say(gains)}, but gives up {say(losses)}.")
+            lines.append(md("- Choosing **{o}** over **{p}** gains on {gains}, but gives up {losses}.",
+                            o=o, p=p, gains=say(gains), losses=say(losses)))
     sens = weight_sensitivity(appraisal, which="top").dropna(subset=["move"])
     if not sens.empty:
         tight = sens.sort_values("move", kind="stable").iloc[0]
-        lines.append(f"- The first choice turns on the weight of **{tight['criterion']}** "
-                     f"(now {tight['weight']:.2f}): {tight['change']}.")
+        lines.append(md("- The first choice turns on the weight of **{criterion}** (now {weight}): {change}.",
+                        criterion=tight['criterion'], weight=f"{tight['weight']:.2f}", change=tight['change']))
     else:
-        lines.append("- No single weight, moved alone, changes the first choice.")
-    return Markdown("\n".join(lines))
+        lines.append(Markdown("- No single weight, moved alone, changes the first choice."))
+    return join(lines)

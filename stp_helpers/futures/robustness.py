@@ -514,8 +514,8 @@ def payoffs_from_model(model: Any, futures: Any,
                 raise fut.ScenarioError(f"futures.yaml, option {opt.name!r}: scenarios.yaml has no run "
                                     f"{opt.policy!r}.", fix=f"Use one of: {', '.join(known) or 'none'}.")
             params = {**known[opt.policy].params, **params}
-        levers[opt.name] = fut._checked(model, params, f"option {opt.name!r}")
-    futures_params = {s.name: fut._checked(model, s.params, f"scenario {s.name!r}") for s in futures.scenarios}
+        levers[opt.name] = fut.checked_params(model, params, f"option {opt.name!r}")
+    futures_params = {s.name: fut.checked_params(model, s.params, f"scenario {s.name!r}") for s in futures.scenarios}
     for fname, fparams in futures_params.items():
         for oname, oparams in levers.items():
             clash = sorted(set(fparams) & set(oparams))
