@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from stp_helpers import catalogue
+from stp_helpers import catalogue, guide
 
 
 def refresh(path: Path) -> None:
@@ -42,6 +42,7 @@ def main(argv: list[str]) -> None:
     for target in targets:
         refresh(target)
     print(f"wrote {catalogue.write_ksb_index()}")  # the KSBs the notebooks state, for installs without them
+    print(f"wrote {', '.join(str(p) for p in guide.write_guides())}")  # glossary, reading list, path
 
 
 if __name__ == "__main__":

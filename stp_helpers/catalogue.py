@@ -32,7 +32,7 @@ __all__ = ["Entry", "CATALOGUE", "entries", "entry", "notebook_path", "gallery_h
            "coverage_table", "coverage_chart", "Gallery", "ksbs", "coverage_matrix", "ksb_coverage_chart"]
 
 #: Kinds of notebook, in gallery order.
-KINDS = ("gallery", "case", "method", "duty", "teaching")
+KINDS = ("gallery", "foundation", "case", "method", "duty", "teaching")
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,45 @@ def _duty_entries() -> tuple[Entry, ...]:
     )
 
 
-CATALOGUE = CATALOGUE + _duty_entries()
+#: The foundations: what the standard asks a practitioner to know before and beside the methods (K1–K4).
+FOUNDATIONS: tuple[Entry, ...] = (
+    Entry(
+        path="foundations/concepts_and_schools.ipynb",
+        title="Systems concepts and schools",
+        kind="foundation",
+        method="Boundaries, emergence, feedback, purpose; hard, soft and critical traditions; paradigms, ontology, epistemology",
+        duties=(2, 3, 5),
+        summary="The concepts every method rests on, and the schools of systems thinking with the assumptions each makes.",
+    ),
+    Entry(
+        path="foundations/choosing_methods.ipynb",
+        title="Choosing methods: Jackson's system of systems methodologies",
+        kind="foundation",
+        method="System of systems methodologies: problem context against participants, with a chooser",
+        duties=(2, 3),
+        summary="Place your case by its problem context and its participants, and find the workbook's methods that fit.",
+    ),
+    Entry(
+        path="foundations/learning_and_change.ipynb",
+        title="Learning and change",
+        kind="foundation",
+        method="Single- and double-loop learning, Kolb's learning cycle, change methods",
+        duties=(3, 6, 10, 12),
+        summary="Tell single- from double-loop learning in Wolverhampton's Flamingos and other cases, and place a "
+                "practitioner's journal on Kolb's cycle.",
+    ),
+    Entry(
+        path="foundations/law_and_safety.ipynb",
+        title="Law, regulation and safety for a practitioner in England",
+        kind="foundation",
+        method="UK GDPR and the Data Protection Act 2018, the public sector equality duty, safeguarding, health and "
+               "safety (guidance, not legal advice)",
+        duties=(1, 2, 4, 6, 11),
+        summary="Which duties in law each activity of systems work engages, with their sources; guidance, not legal advice.",
+    ),
+)
+
+CATALOGUE = CATALOGUE + FOUNDATIONS + _duty_entries()
 
 
 def entries(kind: str | None = None) -> list[Entry]:
@@ -261,7 +299,7 @@ def gallery_html(base: str = "") -> str:
     Links are relative, so they work under Voilà (``/voila/render/…``) and
     in JupyterLab alike.
     """
-    groups = {"case": "Worked cases", "method": "Methods", "duty": "Duties of the standard",
+    groups = {"foundation": "Foundations", "case": "Worked cases", "method": "Methods", "duty": "Duties of the standard",
               "teaching": "Teaching a class"}
     parts = []
     for kind, heading in groups.items():

@@ -49,7 +49,7 @@ def test_house_anatomy(item: catalogue.Entry) -> None:
     assert re.search(r"\n1\. .+\n2\. .+\n3\. ", text), "numbered objectives under Overview"
     assert "Standard:" in text
     assert "| Concepts | Importance | Notes |" in text
-    if item.kind in ("case", "method", "duty"):
+    if item.kind in ("foundation", "case", "method", "duty"):
         assert text.find("## Exercises") > 0 and text.find("## Exercises") < text.find("## Summary")
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     name = "LESSON" if item.kind == "teaching" else "CASE"
