@@ -233,6 +233,15 @@ def test_parquet_and_oat_use_the_engine(growth, tmp_path):
     np.testing.assert_allclose(fast.drop(columns="parameter").to_numpy(float),
                                per_run.drop(columns="parameter").to_numpy(float), rtol=RTOL)
     assert fast.parameter.tolist() == per_run.parameter.tolist()
+    # a parameter set for every run is not varied, and moves the base
+    held = oat_elasticities(growth, "output", params={"scale": 3})
+    held_per_run = oat_elasticities(growth, "output", params={"scale": 3}, vectorise=False)
+    assert held.parameter.tolist() == ["growth rate"] == held_per_run.parameter.tolist()
+    assert held.outcome_base[0] == pytest.approx(3 * 100 * 1.1 ** 10, rel=1e-12)
+    np.testing.assert_allclose(held.drop(columns="parameter").to_numpy(float),
+                               held_per_run.drop(columns="parameter").to_numpy(float), rtol=RTOL)
+    with pytest.raises(ModelError, match="both varied and set in params"):
+        oat_elasticities(growth, "output", parameters=["scale"], params={"scale": 3})
 
 
 def test_chunks_fit_the_memory_budget(growth):

@@ -61,6 +61,7 @@ def oat_elasticities(
     delta: float = 0.1,
     metric: str | Callable[[pd.Series], float] = "final",
     vectorise: bool = True,
+    params: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time elasticities of an outcome, for a tornado chart.
 
@@ -82,6 +83,9 @@ def oat_elasticities(
     vectorise : bool
         Run the 2k + 1 runs at once on the ensemble engine (default True);
         a model it cannot vectorise runs one run at a time (same numbers).
+    params : mapping or None
+        Parameters set for every run, base included (e.g. a policy switched
+        on); checked like :meth:`Model.run` parameters, and not varied.
 
     Returns
     -------
@@ -94,7 +98,8 @@ def oat_elasticities(
     Raises
     ------
     ModelError
-        For an unknown outcome or parameter, or a failed run.
+        For an unknown outcome or parameter, a parameter both varied and
+        set in ``params``, or a failed run.
 
     Examples
     --------
@@ -103,8 +108,13 @@ def oat_elasticities(
     """
     target = model.resolve(outcome)
     base_values = model.base_values
+    fixed = {k: float(v) for k, v in model.check_params(params).items()}
     names = [model.resolve(p) for p in parameters] if parameters else [
-        k for k, v in base_values.items() if v != 0]
+        k for k, v in base_values.items() if v != 0 and k not in fixed]
+    clash = sorted(set(names) & set(fixed))
+    if clash:
+        raise ModelError(f"{model.name}: {', '.join(map(repr, clash))} is both varied and set "
+                         f"in params.", "Leave it out of parameters or of params.")
     plan = []
     for name in names:
         p = base_values.get(name)
@@ -119,11 +129,11 @@ def oat_elasticities(
         if not math.isnan(info.maximum):
             hi_v = min(hi_v, info.maximum)
         plan.append((name, p, lo_v, hi_v))
-    runs = _oat_runs(model, target, plan, vectorise) if plan and vectorise else None
+    runs = _oat_runs(model, target, plan, fixed) if plan and vectorise else None
     if runs is None:
-        runs = [model.run(return_columns=[target])[target]]
+        runs = [model.run(params=fixed, return_columns=[target])[target]]
         for name, _, lo_v, hi_v in plan:
-            runs += [model.run(params={name: v}, return_columns=[target])[target]
+            runs += [model.run(params={**fixed, name: v}, return_columns=[target])[target]
                      for v in (lo_v, hi_v)]
         model.reset()
     y0 = metric_value(runs[0], metric)
@@ -143,19 +153,20 @@ def oat_elasticities(
     return table.loc[order].reset_index(drop=True)
 
 
-def _oat_runs(model: Model, target: str, plan: list, vectorise: bool) -> list[pd.Series] | None:
+def _oat_runs(model: Model, target: str, plan: list,
+              fixed: dict[str, float]) -> list[pd.Series] | None:
     """The base run, then each parameter's low and high run, on the ensemble engine.
 
     None when the engine cannot vectorise the model.
     """
-    if not vectorise or unsupported_reason(model):
+    if unsupported_reason(model):
         return None
     names = [name for name, *_ in plan]
     values = np.tile([p for _, p, _, _ in plan], (2 * len(plan) + 1, 1))
     for i, (_, _, lo_v, hi_v) in enumerate(plan):
         values[1 + 2 * i, i], values[2 + 2 * i, i] = lo_v, hi_v
     try:
-        times, arr, errors = Ensemble(model).run_chunk(names, values, [target])
+        times, arr, errors = Ensemble(model).run_chunk(names, values, [target], fixed=fixed)
     except EnsembleUnsupported:
         return None
     failed = next((e for e in errors if e), "")

@@ -80,8 +80,8 @@ def plan_chunks(
 ) -> tuple[int, list[np.ndarray], str]:
     """Decide where runs go and how they are cut into chunks.
 
-    With ``vectorise`` and no executor or worker count, every chunk runs
-    in the calling process on the ensemble engine, as few chunks as fit
+    With ``vectorise`` and no executor (and ``workers`` None or 1), every
+    chunk runs in the calling process on the ensemble engine, as few chunks as fit
     :data:`~stp_helpers.sd.ensemble.MEMORY_BUDGET`.  Otherwise (or when the
     engine cannot vectorise the model) ``workers × chunks_per_worker``
     chunks.
@@ -98,7 +98,8 @@ def plan_chunks(
         For a bad ``workers``.
     """
     reason = unsupported_reason(model) if vectorise else ""
-    if vectorise and not reason and executor is None and workers is None:
+    in_process = executor is None and (workers is None or (type(workers) is int and workers == 1))
+    if vectorise and not reason and in_process:
         size = ensemble_chunk_size(model, len(columns))
         n_chunks = max(1, math.ceil(n_runs / size))
         workers = 1
