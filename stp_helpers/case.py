@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stp_helpers import paths
-from stp_helpers.io.atomic import locked, write_atomic, write_atomic_group
+from stp_helpers.io.atomic import leftover_temp_files, locked, umask, write_atomic, write_atomic_group, write_error
 from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, Problem, StpError
 from stp_helpers.io.sniff import check_content
 from stp_helpers.io.tables import read_csv_rows, read_yaml_model, load_yaml
@@ -197,7 +197,7 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
     "rich_picture.png": ArtefactKind("rich picture image"),
     "rich_picture.jpg": ArtefactKind("rich picture image"),
     "rich_picture.svg": ArtefactKind("rich picture image"),
-    "vsm.yaml": ArtefactKind("viable system model description", "stp_helpers.vsm.model:read_vsm"),
+    "vsm.yaml": ArtefactKind("viable system model description", "stp_helpers.vsm.files:read_vsm"),
     "stakeholders.csv": ArtefactKind("stakeholder register", "stp_helpers.stakeholders.register:read_stakeholders"),
     "stakeholder_links.csv": ArtefactKind("influence links between stakeholders",
                                           "stp_helpers.stakeholders.register:read_stakeholder_links"),
@@ -403,6 +403,9 @@ def check(folder: str | os.PathLike[str]) -> list[Problem]:
     # a reader of another file (cld.csv reads cld_variables.csv) need not say it again
     problems = [p for p in problems if p.path not in misnamed or p is misnamed[p.path]]
     listed = {a.file for a in artefacts} | {CASE_FILE}
+    for leftover in leftover_temp_files(folder):
+        problems.append(Problem(paths.relative(leftover), "A save that was interrupted left this temporary file.",
+                                fix="Delete it; the next save into this folder removes it too."))
     for extra in sorted(p.name for p in folder.iterdir() if p.is_file()):
         if extra in ARTEFACT_KINDS and extra not in listed:
             problems.append(Problem(paths.relative(folder / extra), "The file is not listed in case.yaml.",
@@ -558,12 +561,16 @@ def new_case(slug: str, *, template: str | None = None, root: str | os.PathLike[
         raise CaseExistsError(f"{paths.relative(target)} already exists.",
                               fix="Choose another name; the existing case is left as it is.")
     source = paths.TEMPLATES_DIR / "case" if template is None else find(template)
-    base.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=base))
     try:
+        base.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=base))
+    except OSError as err:
+        raise write_error(target, err) from err
+    try:
+        os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes it 0700; a case folder follows the umask
         for item in source.iterdir():
             if item.is_file() and not item.name.startswith("."):
-                shutil.copy2(item, staging / item.name)
+                shutil.copyfile(item, staging / item.name)  # new files: the umask's mode, not the source's
         yaml_path = staging / CASE_FILE
         text = yaml_path.read_text(encoding="utf-8")
         text = re.sub(r"(?m)^slug:.*$", f"slug: {slug}", text, count=1)
@@ -573,7 +580,9 @@ def new_case(slug: str, *, template: str | None = None, root: str | os.PathLike[
         text = text.replace("{{SLUG}}", slug).replace("{{TODAY}}", today)
         yaml_path.write_text(text, encoding="utf-8")
         os.replace(staging, target)
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise write_error(target, err) from err
         raise
     return target

@@ -23,7 +23,7 @@ from stp_helpers.io.loopy import read_loopy
 from stp_helpers.io.tables import load_yaml
 from stp_helpers.sd import load_scenarios
 from stp_helpers.ssm.records import read_ssm
-from stp_helpers.vsm.model import parse_vsm, read_vsm
+from stp_helpers.vsm.files import parse_vsm, read_vsm
 
 DEEP_JSON = "[" * 50_000 + "]" * 50_000
 DEEP_YAML = "title: " + "[" * 5_000 + "]" * 5_000 + "\n"

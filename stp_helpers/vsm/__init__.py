@@ -1,7 +1,7 @@
 """The Viable System Model: descriptions, channels and the diagnosis of pathologies.
 
 This package only re-exports; the code lives in its modules:
-``model``, ``diagnosis``.
+``model``, ``files``, ``diagnosis``.
 """
 
 from __future__ import annotations
@@ -25,11 +25,16 @@ from stp_helpers.vsm.model import (
     build_description,
     describe_bodies,
     describe_system,
-    from_case,
     levels,
+    location_text,
+    reference_problems,
+    validate_description,
+)
+from stp_helpers.vsm import files
+from stp_helpers.vsm.files import (
+    from_case,
     parse_vsm,
     read_vsm,
-    validate_description,
     vsm_yaml,
 )
 from stp_helpers.vsm import diagnosis
@@ -71,12 +76,15 @@ __all__ = [
     "diagnose",
     "diagnosis",
     "diagnosis_view",
+    "files",
     "from_case",
     "levels",
+    "location_text",
     "min_outcomes",
     "model",
     "parse_vsm",
     "read_vsm",
+    "reference_problems",
     "validate_description",
     "variety_balance",
     "variety_from_demand",

@@ -290,7 +290,7 @@ def diagnose(desc: VsmDescription, system: str | None = None) -> Diagnosis:
     Parameters
     ----------
     desc : VsmDescription
-        A validated description (see :func:`stp_helpers.vsm.model.read_vsm`).
+        A validated description (see :func:`stp_helpers.vsm.files.read_vsm`).
     system : str, optional
         One system's id; default every system, level by level from the focus.
 

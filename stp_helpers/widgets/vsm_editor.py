@@ -30,8 +30,9 @@ from stp_helpers import case as cases
 from stp_helpers import charts
 from stp_helpers.charts.vsm import variety_chart
 from stp_helpers.errors import StpError
+from stp_helpers.vsm.files import from_case, vsm_yaml
 from stp_helpers.vsm.model import (CHANNEL_KINDS, ENVIRONMENT, SYSTEMS, Channel, Unit, VsmDescription,
-                             VsmError, from_case, levels, validate_description, vsm_yaml)
+                                   VsmError, levels, validate_description)
 from stp_helpers.vsm.diagnosis import diagnose, diagnosis_view
 from stp_helpers.charts.vsm_draw import draw_vsm
 
