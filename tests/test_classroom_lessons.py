@@ -159,3 +159,17 @@ def test_the_behaviour_lesson_cuts_the_run_where_it_reaches_fifteen_percent() ->
     assert 'aria-label="The first ' in first and "years: what happens next?" in first
     assert "<svg" in first and "<svg" in whole and "S-shaped growth" in whole
     assert "<svg" in parts[2][0] and "R1" in parts[2][0] and "B1" in parts[2][0]
+
+
+def test_the_served_lesson_may_be_a_teachers_own_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``stp serve --lesson FILE`` sets STP_LESSON: the teacher's page drives it and the class page serves it."""
+    from stp_helpers.classroom.handlers import class_handlers
+    from stp_helpers.classroom.lessons import current_lesson
+
+    assert current_lesson("behaviour-mode") == "behaviour-mode"
+    own = write(tmp_path, LESSON, "week-7.yaml")
+    monkeypatch.setenv("STP_LESSON", str(own))
+    assert current_lesson("behaviour-mode") == str(own) and load_lesson(current_lesson("x")).name == "week-7"
+    served = class_handlers("/")[1][2]["config"].files
+    assert served["week-7"] == own and sorted(served) == ["behaviour-mode", "cld-loop-polarity",
+                                                          "stakeholder-salience", "week-7"]

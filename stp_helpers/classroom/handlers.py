@@ -47,7 +47,15 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from stp_helpers import paths
-from stp_helpers.classroom.lessons import NAME, Lesson, load_lesson, lesson_path, shipped_lessons, stage_parts
+from stp_helpers.classroom.lessons import (
+    NAME,
+    Lesson,
+    lesson_path,
+    load_lesson,
+    served_lesson,
+    shipped_lessons,
+    stage_parts,
+)
 from stp_helpers.classroom.store import ClassStore, check_student_id, default_store
 from stp_helpers.errors import StpError
 
@@ -82,7 +90,8 @@ class ClassConfig:
         self.is_teacher = is_teacher
         self._store = store
         self.files: dict[str, Path] = {name: lesson_path(name) for name in shipped_lessons()}
-        for extra in lessons:
+        served = served_lesson()
+        for extra in [*lessons, *([served] if served is not None else [])]:
             path = lesson_path(extra)
             self.files[path.stem] = path
         self._parts: dict[str, asyncio.Future[list[list[str]]]] = {}
@@ -295,7 +304,8 @@ def class_handlers(base_url: str = "/", *, is_teacher: Callable[[JupyterHandler]
     store : ClassStore or None
         Default: :func:`~stp_helpers.classroom.store.default_store` (``STP_CLASSROOM_DB``).
     lessons : sequence of paths
-        Teachers' lesson files to serve besides the shipped ones (``stp serve --lesson FILE``).
+        Teachers' lesson files to serve besides the shipped ones and the one
+        named by ``STP_LESSON`` (``stp serve --lesson FILE``).
     """
     config = ClassConfig(base_url, is_teacher, store, lessons)
     prefix = config.base_url + "stp/class/"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -37,10 +38,12 @@ from stp_helpers.errors import CaseFileError, Problem, StpError
 from stp_helpers.io.tables import load_yaml, problems_from
 
 __all__ = ["Lesson", "Stage", "Question", "Part", "RunPart", "CldPart", "TablePart", "load_lesson",
-           "lesson_path", "lesson_notebooks", "lesson_plan", "stage_parts", "shipped_lessons", "LESSONS_DIR", "TEACHER_PAGE", "LINK_PATTERN"]
+           "lesson_path", "lesson_notebooks", "lesson_plan", "stage_parts", "served_lesson", "current_lesson", "shipped_lessons", "LESSONS_DIR", "TEACHER_PAGE", "LINK_PATTERN"]
 
 #: Where the workbook's own lessons live.
 LESSONS_DIR = paths.DATA_DIR / "lessons"
+#: Set by ``stp serve --lesson FILE``: the lesson the class takes (a teacher's own file may live anywhere).
+LESSON_ENV = "STP_LESSON"
 #: The teacher's page (a Voilà app with a kernel); students use the kernel-less class page.
 TEACHER_PAGE = "teaching/teacher.ipynb"
 #: A CLD link written as text: ``source -> target (+)``, ``(-)``, or with ``delayed`` after it.
@@ -219,6 +222,22 @@ def lesson_path(name_or_path: str | Path) -> Path:
             raise StpError(f"There is no lesson called {text!r}.", fix=f"Use one of {names}, or give a file's path.")
         return found
     return Path(text)
+
+
+def served_lesson() -> Path | None:
+    """The lesson file the server was started with (``stp serve --lesson FILE`` sets ``STP_LESSON``)."""
+    given = os.environ.get(LESSON_ENV, "").strip()
+    return Path(given) if given else None
+
+
+def current_lesson(default: str) -> str:
+    """The lesson the teacher's page drives: the served lesson's file if there is one, else ``default``.
+
+    >>> current_lesson("behaviour-mode") if "STP_LESSON" not in os.environ else "behaviour-mode"
+    'behaviour-mode'
+    """
+    served = served_lesson()
+    return str(served) if served is not None else default
 
 
 def shipped_lessons() -> list[str]:
