@@ -30,9 +30,9 @@ def test_behaviour_mode() -> None:
         check.behaviour_mode(3, goal)
 
 
-def test_policy_lever_uses_elasticities() -> None:
+def test_policy_lever_ranks_effects_across_the_range() -> None:
     model = sd.case_model("wiltshire-complex-needs")
-    table = sd.oat_elasticities(model, "In crisis")
+    table = sd.lever_effects(model, "In crisis")
     assert check.policy_lever(table["parameter"].iloc[0], model, "In crisis").passed
     second = check.policy_lever(table["parameter"].iloc[1], model, "In crisis")
     assert second.passed is False and "ranks number 2" in repr(second)
@@ -50,3 +50,28 @@ def test_validation_flaw_on_the_shipped_flawed_model() -> None:
     assert check.validation_flaw("vibes", report).passed is False
     sound = check.validation_flaw("Extreme conditions", sd.teaching_model("bathtub"))
     assert sound.passed is False
+
+
+def test_policy_lever_tests_levers_with_the_policy_on_and_keeps_base_zero() -> None:
+    model = sd.case_model("wiltshire-complex-needs")
+    scenarios = sd.case_scenarios("wiltshire-complex-needs")
+    levers = sd.default_levers(model, scenarios)
+    policy_on = scenarios[1].params
+    assert model.base_values["early help switch"] == 0  # base 0: not skipped
+    off = check.policy_lever("early help switch", model, "In crisis", parameters=levers)
+    assert "not one of the levers tested" not in repr(off)
+    # expected ranking computed here from plain runs: each lever from its low to its high end
+    base = dict(policy_on)
+    effects = {}
+    for name in levers:
+        spec = sd.parameter_spec(model, name)
+        ends = [model.run(params={**base, name: v}, return_columns=["In crisis"])["In crisis"].iloc[-1]
+                for v in (spec.min, spec.max)]
+        effects[name] = abs(ends[1] - ends[0])
+    best = max(effects, key=effects.get)
+    assert all(effects[n] > 0 for n in levers)  # with the policy on, every early-help lever acts
+    ok = check.policy_lever(best, model, "In crisis", parameters=levers, policy=policy_on)
+    assert ok.passed and "Meadows" in repr(ok)
+    second = sorted(effects, key=effects.get, reverse=True)[1]
+    assert "ranks number 2" in repr(check.policy_lever(second, model, "In crisis", parameters=levers,
+                                                       policy=policy_on))

@@ -50,3 +50,23 @@ def test_bad_input():
 def test_classify_frame():
     frame = pd.DataFrame({"a": 3 * T + 2, "b": np.full_like(T, 7.0)})
     assert classify_frame(frame).to_dict() == {"a": "linear", "b": "equilibrium"}
+
+
+def test_a_dip_before_rising_is_not_overshoot():
+    """Issue 22's counter-example: 0.25% below a level, then a steady rise that never exceeds its end."""
+    t = np.arange(0, 100.25, 0.25)
+    rise = 100 / (1 + np.exp(-(t - 50) / 6))
+    y = 100 + rise - rise[0]
+    y[1:] -= 0.25
+    assert y.max() <= y[-1] and y.min() == pytest.approx(99.75, abs=0.01)
+    assert classify_behaviour(y) == "S-shaped"
+
+
+def test_overshoot_means_going_beyond_the_final_level():
+    t = np.arange(0, 100.25, 0.25)
+    settles = 150 - 50 * np.exp(-t / 10) * np.cos(t / 5)  # above its end of 150, then back
+    assert settles.max() > settles[-1] + 0.01 * np.ptp(settles)
+    assert classify_behaviour(settles) == "S-shaped with overshoot"
+    bump = np.concatenate([[0.0, 0.5], np.linspace(0.4, 0.0, 20)]) * 0 + np.r_[
+        np.linspace(0, 10, 11), np.linspace(10, 4, 11)]  # rises, then falls back most of the way
+    assert classify_behaviour(bump) == "overshoot and collapse"

@@ -101,3 +101,39 @@ def test_teaching_models_are_opened_by_name() -> None:
     assert sd.teaching_model("bathtub").stocks == ["Water in tub"]
     with pytest.raises(ModelError, match="Use one of: bathtub"):
         sd.teaching_model("bath")
+
+
+CONSTANT_INFLOW = ("{UTF-8}\nWaiting = INTEG(Referrals - seen, 10) ~ person ~ People waiting. |\n"
+                   "Referrals = 5 ~ person/Week [0,20,1] ~ A constant inflow. |\n"
+                   "seen = Waiting / 4 ~ person/Week ~ Outflow. |\n"
+                   "INITIAL TIME = 0 ~ Week ~ Start. |\nFINAL TIME = 20 ~ Week ~ End. |\n"
+                   "TIME STEP = 0.25 ~ Week ~ Step. |\nSAVEPER = 1 ~ Week ~ Save. |\n")
+
+
+def test_a_constant_that_feeds_a_stock_is_a_lever(tmp_path) -> None:
+    path = tmp_path / "queue.mdl"
+    path.write_text(CONSTANT_INFLOW, encoding="utf-8")
+    model = sd.load_model(path)
+    assert "Referrals" in model.flows and "Referrals" in model.constants
+    app = PolicyExplorer(model, levers=["Referrals"], outputs=["Waiting"])
+    assert app.sliders["Referrals"].max == 20
+    app.sliders["Referrals"].value = 10
+    final = model.run(params={"Referrals": 10})["Waiting"].iloc[-1]
+    assert charts.number(final) in app.title
+    with pytest.raises(ModelError, match="'Waiting' is a stock, not a scalar constant"):
+        PolicyExplorer(model, levers=["Waiting"])
+
+
+def test_title_reports_a_changed_path_when_the_end_is_the_same() -> None:
+    bath = sd.teaching_model("bathtub")
+    app = PolicyExplorer(bath, levers=["initial water"], outputs=["Water in tub"])
+    app.sliders["initial water"].value = 45  # starts near the goal: settles sooner, same end
+    base = bath.run()["Water in tub"]
+    run = bath.run(params={"initial water": 45})["Water in tub"]
+    assert abs(run.iloc[-1] - base.iloc[-1]) / base.iloc[-1] < 0.005
+    band = 0.02 * (base.max() - base.min())
+    settle = [float(s.index[max(i for i, v in enumerate(abs(s - s.iloc[-1]) > band) if v) + 1])
+              for s in (run, base)]
+    assert app.title == (f"Water in tub settles sooner, by minute {settle[0]:g} against "
+                         f"{settle[1]:g} in the baseline, and ends at {charts.number(run.iloc[-1])} "
+                         f"as in the baseline")

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from stp_helpers.charts.theme import SERIES, chart_title  # noqa: F401  (chart_title: used by the doctests)
@@ -94,6 +95,11 @@ def run_finding(
         t_end = f"{float(cur['time'].iloc[-1]):g}"
         change = (end - b_end) / abs(b_end) * 100 if b_end else 0.0
         if abs(change) < 0.5:
+            path = path_change(base["time"].to_numpy(float), base["value"].to_numpy(float),
+                               cur["time"].to_numpy(float), cur["value"].to_numpy(float),
+                               time_label)
+            if path:
+                return f"{variable} {path}, and ends at {number(end)} as in the baseline"
             return f"{variable} ends at {number(end)} by {time_label} {t_end}, as in the baseline"
         word = "lower" if change < 0 else "higher"
         who = "" if current in {"current", "your run"} else f" with {current}"
@@ -109,6 +115,53 @@ def run_finding(
         return (f"{variable} peaks at {number(float(y[peak]))} at {time_label} {float(t[peak]):g}, "
                 f"then ends at {end}")
     return f"{variable} goes from {start} to {end} by {time_label} {float(t[-1]):g}"
+
+
+def settling_time(times: np.ndarray, values: np.ndarray, band: float) -> float:
+    """The first time after which a series stays within ``band`` of its final value.
+
+    Examples
+    --------
+    >>> settling_time(np.arange(5.0), np.array([0.0, 8, 9.5, 10, 10]), band=1.0)
+    2.0
+    """
+    outside = np.flatnonzero(np.abs(values - values[-1]) > band)
+    return float(times[0] if outside.size == 0 else times[min(outside[-1] + 1, times.size - 1)])
+
+
+def path_change(base_t: np.ndarray, base_y: np.ndarray, cur_t: np.ndarray, cur_y: np.ndarray,
+                time_label: str = "time") -> str | None:
+    """Say how a run's path differs from the baseline's when its end does not.
+
+    Compares the peak (height and time) and the time to settle within 2% of
+    the baseline's range of the final value.  Returns None when neither
+    changed (by 0.5% of the peak, or by one saved step).
+
+    Examples
+    --------
+    >>> t = np.arange(0.0, 10.0)
+    >>> base = np.array([0, 4, 8, 10, 10, 10, 10, 10, 10, 10.0])
+    >>> fast = np.array([0, 10, 14, 12, 10, 10, 10, 10, 10, 10.0])
+    >>> path_change(t, base, t, fast, "month")
+    'peaks at 14.0 in month 2 against 10.0 in the baseline'
+    """
+    span = max(float(np.ptp(base_y)), 1e-12)
+    tol = 0.005 * max(abs(float(base_y.max())), abs(float(cur_y.max())), 1e-12)
+    b_peak, c_peak = float(base_y.max()), float(cur_y.max())
+    inside = 0 < int(cur_y.argmax()) < cur_y.size - 1 or 0 < int(base_y.argmax()) < base_y.size - 1
+    if inside and abs(c_peak - b_peak) > tol and (c_peak > cur_y[-1] + tol
+                                                  or b_peak > base_y[-1] + tol):
+        when = float(cur_t[int(cur_y.argmax())])
+        return (f"peaks at {number(c_peak)} in {time_label} {when:g} against {number(b_peak)} "
+                f"in the baseline")
+    band = 0.02 * span
+    b_settle, c_settle = settling_time(base_t, base_y, band), settling_time(cur_t, cur_y, band)
+    step = float(np.min(np.diff(cur_t))) if cur_t.size > 1 else 0.0
+    if abs(c_settle - b_settle) > step:
+        word = "sooner" if c_settle < b_settle else "later"
+        return (f"settles {word}, by {time_label} {c_settle:g} against {b_settle:g} "
+                f"in the baseline")
+    return None
 
 
 def run_chart(

@@ -17,7 +17,8 @@ Not yet. Look at the second half of the run: does the growth keep speeding up, o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -87,39 +88,52 @@ def behaviour_mode(answer: Any, series: Any, prediction: Any = None) -> Feedback
 
 
 def policy_lever(answer: Any, model: sd.Model, outcome: str, parameters: Sequence[str] | None = None,
-                 prediction: Any = None) -> Feedback:
-    """Check the parameter named as moving ``outcome``'s final value most (largest |elasticity|).
+                 prediction: Any = None, policy: Mapping[str, float] | None = None) -> Feedback:
+    """Check the lever named as moving ``outcome``'s final value most across its range.
+
+    Levers are tested with ``policy`` on (e.g. a scenario's ``params``), each
+    moved across the range the model declares for it
+    (:func:`stp_helpers.sd.lever_effects`); parameters with base value 0, such
+    as a policy switch, are tested too.
 
     Examples
     --------
-    >>> from stp_helpers import paths
-    >>> bath = sd.load_model(paths.DATA_DIR / "models" / "bathtub.mdl")
-    >>> policy_lever("tap flow", bath, "Water in tub")
-    Correct. A 10% change in tap flow changes Water in tub's final value by about 10% (elasticity 1.0). Is this a lever anyone can pull, and at what cost?
+    >>> bath = sd.teaching_model("bathtub")
+    >>> policy_lever("tap flow", bath, "Water in tub", parameters=["tap flow", "drain time"])
+    Correct. Across its range (0 to 30), tap flow moves Water in tub's final value by 150 (300% of 49.9), the most of the levers tested. Its elasticity, the sensitivity to a 10% change, is 1.0. Meadows (2008) ranks changing a number like this as the weakest leverage point: which change to the structure (a flow, a loop, a rule) would do more?
     """
     if is_placeholder(answer):
         return your_turn()
     if not isinstance(answer, str):
         raise TypeError('answer should be a parameter name as text, e.g. "crisis duration"')
-    table = sd.oat_elasticities(model, outcome, parameters=parameters)
+    table = sd.lever_effects(model, outcome, levers=parameters, policy=policy)
     names = list(table["parameter"])
     lowered = [n.lower() for n in names]
     top = table.iloc[0]
+    target = model.resolve(outcome)
+    question = ("Meadows (2008) ranks changing a number like this as the weakest leverage point: "
+                "which change to the structure (a flow, a loop, a rule) would do more?")
     if answer.strip().lower() == lowered[0]:
-        right = [f"A 10% change in {top['parameter']} changes {model.resolve(outcome)}'s final value by about "
-                 f"{abs(top['elasticity']) * 10:.0f}% (elasticity {top['elasticity']:.1f})."]
+        elasticity = ("not defined (its base value is 0)" if math.isnan(top["elasticity"])
+                      else f"{top['elasticity']:.1f}")
+        right = [f"Across its range ({top['low']:g} to {top['high']:g}), {top['parameter']} moves "
+                 f"{target}'s final value by {abs(top['effect']):,.3g} "
+                 f"({abs(top['effect_pct']):.0f}% of {top['outcome_base']:,.3g}), the most of the "
+                 f"levers tested.",
+                 f"Its elasticity, the sensitivity to a 10% change, is {elasticity}."]
         if isinstance(prediction, str) and prediction.strip():
             verdict = "matched" if prediction.strip().lower() == lowered[0] else "did not match"
             right.append(f"Your prediction ({prediction}) {verdict}.")
-        return Feedback(True, right=right, question="Is this a lever anyone can pull, and at what cost?")
+        return Feedback(True, right=right, question=question)
     if answer.strip().lower() in lowered:
         rank = lowered.index(answer.strip().lower())
         row = table.iloc[rank]
-        return Feedback(False, right=[f"{row['parameter']} does move it (elasticity {row['elasticity']:.2f}), "
-                                      f"but it ranks number {rank + 1}."],
-                        fix="Sort by the size of the elasticity, ignoring its sign.",
-                        question="Why might the strongest parameter not be the easiest lever?")
-    return Feedback(False, fix=f"{answer!r} is not one of the parameters tested; use a name from model.constants.",
+        return Feedback(False, right=[f"{row['parameter']} does move it (by {abs(row['effect']):,.3g} "
+                                      f"across its range), but it ranks number {rank + 1}."],
+                        fix="Sort the levers by the size of their effect, ignoring its sign, with the "
+                            "policy on.",
+                        question="Why might the strongest lever not be the easiest to pull?")
+    return Feedback(False, fix=f"{answer!r} is not one of the levers tested ({', '.join(names)}).",
                     question="Which constants could a policy change?")
 
 

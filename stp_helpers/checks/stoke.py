@@ -62,7 +62,7 @@ def model_reduction(the_case: Case, scenario: str = "january starts", variable: 
     >>> from stp_helpers import case
     >>> pct, final, base, name, end = model_reduction(case.load("stoke-neet"))
     >>> round(pct, 1), round(final), round(base), name, end
-    (22.0, 576, 739, 'september starts only', 48.0)
+    (25.0, 555, 739, 'september starts only', 48.0)
     """
     model = sd.case_model(the_case)
     scenarios = sd.case_scenarios(the_case)

@@ -6,7 +6,7 @@ content in the workbook's cache, sanitised and verified before import;
 with :meth:`Model.run` (changes never persist), and analyse it:
 
 * scenarios: :func:`load_scenarios`, :func:`run_scenarios`
-* sensitivity: :func:`oat_elasticities`, :func:`monte_carlo`
+* sensitivity: :func:`oat_elasticities`, :func:`monte_carlo`; leverage: :func:`lever_effects`
 * validation (Sterman 2000, ch. 21): :func:`validate` and its checks
 * calibration: :func:`fit_statistics`, :func:`calibrate`
 * behaviour modes: :func:`classify_behaviour`
@@ -19,6 +19,7 @@ Results are tidy pandas frames for the chart builders in
 
 from stp_helpers.sd.fit import Calibration, FitStats, align, calibrate, fit_statistics
 from stp_helpers.sd.errors import translate_error
+from stp_helpers.sd.levers import lever_effects
 from stp_helpers.sd.load import load_model, open_translated
 from stp_helpers.sd.model import CONTROL_VARIABLES, Model, VariableInfo
 from stp_helpers.sd.modes import MODES, classify_behaviour, classify_frame
@@ -77,7 +78,7 @@ __all__ = [
     "VariableInfo",
     "ParameterSpec", "parameter_specs", "parameter_spec",
     "teaching_model", "teaching_models", "case_model", "case_scenarios", "default_levers",
-    "key_outcome", "compare_runs", "scenario_table", "tornado_table",
+    "key_outcome", "compare_runs", "scenario_table", "tornado_table", "lever_effects",
     "Scenario", "ScenarioRuns", "load_scenarios", "parse_scenarios", "run_scenarios",
     "outcome_table", "tidy",
     "Distribution", "uniform", "triangular", "normal", "latin_hypercube", "sample_parameters",

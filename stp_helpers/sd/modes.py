@@ -31,6 +31,7 @@ MODES = (
 )
 
 _TOL = 0.001
+_OVERSHOOT = 0.01  # beyond the final level by more than 1% of the range
 
 
 def _turning_points(d: np.ndarray, threshold: float) -> list[int]:
@@ -49,10 +50,15 @@ def classify_behaviour(series: Sequence[float] | np.ndarray | pd.Series) -> str:
     1. A range of at most 0.001 × max(1, max|y|) is ``"equilibrium"``.
     2. Turning points are sign changes of the first difference, ignoring
        steps smaller than 0.001 × range.  With k the first turning point,
-       rise = |y_k − y_0| and net = |y_N − y_0|: one turning point gives
-       ``"overshoot and collapse"`` if net < rise/2, else ``"S-shaped with
-       overshoot"``; two or more give ``"S-shaped with overshoot"`` if
-       net ≥ rise/2 and every later y_j is within rise/2 of y_N, else
+       rise = |y_k − y_0| and net = |y_N − y_0|.  The series *overshoots*
+       when it goes beyond its final level, in the direction it travels,
+       by more than 0.01 × range (Sterman 2000, ch. 4: overshoot means
+       exceeding the goal, not a dip before rising).  One turning point
+       gives ``"overshoot and collapse"`` if net < rise/2, else ``"S-shaped
+       with overshoot"`` if it overshoots, else the mode of the series from
+       the turning point on (a dip or bump at the start is not a mode).  Two
+       or more give ``"S-shaped with overshoot"`` if net ≥ rise/2, it
+       overshoots and every later y_j is within rise/2 of y_N, else
        ``"oscillation"``.
     3. A monotonic series is classed by its second differences (ignoring
        those below 0.001 × max|first difference|) times the sign of
@@ -114,10 +120,17 @@ def classify_behaviour(series: Sequence[float] | np.ndarray | pd.Series) -> str:
         k = turns[0]
         rise = abs(y[k] - y[0])
         net = abs(y[-1] - y[0])
+        up = y[-1] >= y[0]
+        beyond = float(y.max() - y[-1]) if up else float(y[-1] - y.min())
+        overshoots = beyond > _OVERSHOOT * span
         if len(turns) == 1:
-            return "overshoot and collapse" if net < rise / 2 else "S-shaped with overshoot"
+            if net < rise / 2:
+                return "overshoot and collapse"
+            if overshoots:
+                return "S-shaped with overshoot"
+            return classify_behaviour(y[k:]) if y.size - k >= 3 else "other"
         settled = bool(np.all(np.abs(y[k + 1 :] - y[-1]) <= rise / 2))
-        if net >= rise / 2 and settled:
+        if net >= rise / 2 and settled and overshoots:
             return "S-shaped with overshoot"
         return "oscillation"
     dd = np.diff(d)
