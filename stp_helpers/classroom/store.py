@@ -186,9 +186,7 @@ class ClassStore:
 
     def stage(self, lesson: str) -> int:
         """The stage the class sees (1 when the lesson is new or its last run went idle)."""
-        _check_name("lesson", lesson)
-        with self._write() as db:
-            return self._current(db, lesson)[1]
+        return self.snapshot(lesson)[1]
 
     def run(self, lesson: str) -> int:
         """The number of the current run (1 for the first class to take the lesson)."""
@@ -249,10 +247,17 @@ class ClassStore:
         _check_name("lesson", lesson)
         if student is not None:
             check_student_id(student)
+        query = "SELECT question, answer FROM class_answers WHERE lesson = ? AND run = ? AND student = ?"
+        # a plain read first (thirty pages poll every two seconds); the write lock only to start a run
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            row = db.execute("SELECT run, step, updated FROM lesson_runs WHERE lesson = ? AND current = 1",
+                             (lesson,)).fetchone()
+            if row and _now() - dt.datetime.fromisoformat(row[2]) <= self.idle:
+                rows = db.execute(query, (lesson, row[0], student)).fetchall() if student else []
+                return int(row[0]), int(row[1]), dict(rows)
         with self._write() as db:
             run, step = self._current(db, lesson)
-            rows = db.execute("SELECT question, answer FROM class_answers WHERE lesson = ? AND run = ? AND student = ?",
-                              (lesson, run, student)).fetchall() if student else []
+            rows = db.execute(query, (lesson, run, student)).fetchall() if student else []
         return run, step, dict(rows)
 
     def counts(self, lesson: str, question: str) -> dict[str, int]:
