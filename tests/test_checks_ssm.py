@@ -217,7 +217,7 @@ def test_exercise_1_t_errors() -> None:
     extra = check.t_errors({1, 2, 4, 5, 6})
     assert not extra.passed and "Number 1" in extra.fix
     assert "no number 12" in check.t_errors({12}).fix
-    assert "You predicted 3; there are 4." in repr(check.t_errors([2, 4, 5, 6], prediction=3))
+    assert "You predicted 3 T-errors; there are 4." in repr(check.t_errors([2, 4, 5, 6], prediction=3))
     with pytest.raises(TypeError):
         check.t_errors("2, 4")
 

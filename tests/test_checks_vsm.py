@@ -17,7 +17,7 @@ WILTSHIRE_UNITS = ["housing", "childrens", "benefits", "police", "mental-health"
 def test_pathologies() -> None:
     assert repr(check.pathologies(..., T1)).startswith("Your turn")
     good = check.pathologies(["VSM-4", "vsm-5", "VSM-6", "VSM-7", "VSM-8", "VSM-11"], T1, prediction=3)
-    assert good.passed and "You predicted 3; the checklist finds 5." in repr(good)
+    assert good.passed and "You predicted 3 pathologies; there are 5." in repr(good)
     missing = check.pathologies(["VSM-4", "VSM-5", "VSM-6", "VSM-7"], T1)
     assert missing.passed is False and "alarm" in missing.fix and "VSM-8" not in missing.fix
     extra = check.pathologies(["VSM-2", "VSM-4", "VSM-5", "VSM-6", "VSM-7", "VSM-8"], T1)

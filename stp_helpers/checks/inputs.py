@@ -32,7 +32,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["AnswerInput", "Choice", "Choices", "Column", "DiagramPick", "Number", "ShortText", "Table"]
+__all__ = ["AnswerInput", "Choice", "Choices", "Column", "DiagramPick", "Form", "Number", "ShortText", "Table"]
 
 WIDE = widgets.Layout(width="600px")
 LABEL_STYLE = {"description_width": "initial"}
@@ -277,3 +277,31 @@ class DiagramPick(AnswerInput):
     def show(self, value: Any) -> None:
         if str(value) in self.options:
             self.control.value = str(value)
+
+
+class Form(AnswerInput):
+    """Several inputs answered together; the value is a dict of each one's value (``...`` when all are empty)."""
+
+    kind = "form"
+
+    def __init__(self, label: str, fields: dict[str, AnswerInput]) -> None:
+        super().__init__(label)
+        self.fields = dict(fields)
+        self.kind = " + ".join(f.kind for f in self.fields.values())
+        self.box = widgets.VBox([f.box for f in self.fields.values()])
+
+    def controls(self) -> list[widgets.Widget]:
+        return [c for f in self.fields.values() for c in f.controls()]
+
+    def value(self) -> Any:
+        values = {k: f.value() for k, f in self.fields.items()}
+        return ... if all(v is Ellipsis for v in values.values()) else values
+
+    def show(self, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, field in self.fields.items():
+                if key in value:
+                    field.show(value[key])
+
+    def text(self) -> str:
+        return "; ".join(f"{k}: {f.text()}" for k, f in self.fields.items() if f.text())

@@ -20,12 +20,17 @@ from typing import Any
 import pandas as pd
 
 from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
+from stp_helpers.checks.exercise import Exercise
+from stp_helpers.checks.inputs import Choice, Choices, Column, Number, Table
+from stp_helpers.checks.matching import Vocabulary
+from stp_helpers.checks.prediction import count_note
 from stp_helpers.display import Markdown
-from stp_helpers.ssm.records import Activity, ActivityModel, Catwoe
+from stp_helpers.ssm.records import Activity, ActivityModel, Catwoe, make_catwoe
 from stp_helpers.ssm.quality import check_catwoe, check_transformation
 
 __all__ = ["T_EXERCISE", "t_exercise", "t_errors", "plymouth_catwoe", "salford_model",
-           "salford_process", "spotlight_comparison"]
+           "salford_process", "spotlight_comparison", "t_errors_exercise", "catwoe_exercise", "comparison_exercise",
+           "YES_PARTLY_NO"]
 
 #: Transformations for exercise 1: the first five are methods.md §1.5's fixtures.
 T_EXERCISE: tuple[tuple[str, str], ...] = (
@@ -39,6 +44,10 @@ T_EXERCISE: tuple[tuple[str, str], ...] = (
     ("young people not in education, employment or training", "young people in work or learning"),
 )
 _CORE_RULES = ("RD-1", "CW-1", "RD-2", "RD-3", "CW-2")
+#: How far an activity of the model exists in the real process (stage 5 comparison).
+YES_PARTLY_NO = Vocabulary({"yes": ("yes", "y", "in full", "fully", "exists"),
+                            "partly": ("partly", "partially", "in part", "some", "sort of"),
+                            "no": ("no", "n", "not at all", "missing", "absent", "does not exist")})
 
 
 def t_exercise() -> pd.DataFrame:
@@ -94,9 +103,8 @@ def t_errors(answer: Any, prediction: Any = None) -> Feedback:
         if i not in errors and i in chosen:
             return Feedback(False, right, f"Number {i} ({a} → {b}) keeps its T: which word names the thing "
                             "that goes in, and is it there when it comes out?")
-    if prediction is not None and not is_placeholder(prediction):
-        right.append(f"You predicted {prediction}; there are {len(errors)}.")
-    return Feedback(True, right, None, "Pick one T-error and rewrite it: whose need or state does the system change?")
+    note = count_note(prediction, len(errors), "T-error")
+    return Feedback(True, right, None, note or "Pick one T-error and rewrite it: whose need or state does the system change?")
 
 
 def _as_catwoe(value: Any, name: str) -> Catwoe:
@@ -243,7 +251,7 @@ def spotlight_comparison(answer: Any, prediction: Any = None) -> Feedback:
         return your_turn()
     if not isinstance(answer, Mapping):
         raise TypeError('answer should be a dict of activity id → "yes", "partly" or "no".')
-    given = {str(k).strip(): str(v).strip().lower() for k, v in answer.items()}
+    given = {str(k).strip(): YES_PARTLY_NO.match(v) or str(v).strip().lower() for k, v in answer.items()}
     model = salford_model()
     ok = sum(given.get(k) == v for k, (v, _) in _SPOTLIGHT.items())
     right = [f"{ok} of {len(_SPOTLIGHT)} activities compared as the seed supports."]
@@ -264,10 +272,9 @@ def spotlight_comparison(answer: Any, prediction: Any = None) -> Feedback:
                     "Which of the four stages would do it? Read them again." if expected == "yes" else
                     "Which stage would do it, and does the briefing describe one?")
             return Feedback(False, right, f"{aid} ({label}): you have {mine!r}. {hint}")
-    if prediction is not None and not is_placeholder(prediction):
-        exists = sum(v == "yes" for k, (v, _) in _SPOTLIGHT.items() if k.startswith("a"))
-        right.append(f"You predicted {prediction} of 7 operational activities exist; {exists} do in full.")
-    return Feedback(True, right, None, "a7 does not exist: is evaluating outcomes for residents a change "
+    exists = sum(v == "yes" for k, (v, _) in _SPOTLIGHT.items() if k.startswith("a"))
+    note = count_note(prediction, exists, "activity")
+    return Feedback(True, right, None, note or "a7 does not exist: is evaluating outcomes for residents a change "
                     "that is both desirable and feasible for a six-week process?")
 
 
@@ -279,3 +286,78 @@ def spotlight_evidence() -> pd.DataFrame:
 
 
 __all__ += ["spotlight_evidence"]
+
+
+# --- exercise apps: the same checks, with inputs that fit the task ----------------------------------
+
+def t_errors_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "spot the T-errors": tick the numbers of the transformations that break the T-rule."""
+    errors = sorted(i + 1 for i, (a, b) in enumerate(T_EXERCISE) if not check_transformation(a, b).valid)
+    app = Exercise(
+        "t_errors", lambda a, p: t_errors(a, prediction=p),
+        Choices("T-errors (by number)", [str(i) for i in range(1, len(T_EXERCISE) + 1)], as_type=int),
+        ", ".join(str(i) for i in errors),
+        explanation="Numbers 2, 4 and 5 start from a resource (a building, funding, staff) that the system uses rather "
+                    "than changes; number 6 turns referrals into a different thing, assessments.",
+        predict=Number("T-errors you expect", units=f"of {len(T_EXERCISE)}", integer=True),
+        title="Tick the transformations that break the T-rule.")
+    return app.submit(answer, prediction)
+
+
+_CATWOE_ROWS = (("customers", "C: customers"), ("actors", "A: actors"), ("t_in", "T: what goes in"),
+                ("t_out", "T: what comes out"), ("worldview", "W: worldview"), ("owners", "O: owners"),
+                ("environment", "E: environment"))
+
+
+def _two_catwoes(answer: Any) -> tuple[Any, Any]:
+    """The app's table (field → (commissioner, person)) as two CATWOEs; the coding route's pair as it is."""
+    if isinstance(answer, tuple) and len(answer) == 2:
+        return answer
+    rows = {k: v for k, v in dict(answer).items()}
+    views = []
+    for column, who in ((0, "commissioner"), (1, "person")):
+        cell = {k: (rows.get(k) or ("", ""))[column] for k, _ in _CATWOE_ROWS}
+        views.append(make_catwoe(who, customers=cell["customers"], actors=cell["actors"],
+                                 transformation=(cell["t_in"], cell["t_out"]), worldview=cell["worldview"],
+                                 owners=cell["owners"], environment=cell["environment"]))
+    return views[0], views[1]
+
+
+def catwoe_exercise(commissioner: Any = ..., person: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "write CATWOE from two worldviews": one column per worldview, one row per element."""
+    def check(answer: Any, said: Any) -> Feedback:
+        if is_placeholder(answer):
+            return your_turn()
+        first, second = _two_catwoes(answer)
+        return plymouth_catwoe(first, second, prediction=said)
+
+    app = Exercise(
+        "plymouth_catwoe", check,
+        Table("CATWOE", [Column("commissioner"), Column("person with complex needs")],
+              row_names=[label for _, label in _CATWOE_ROWS], row_keys=[k for k, _ in _CATWOE_ROWS]),
+        "Commissioner: T services commissioned in silos against targets → services commissioned as one alliance "
+        "around the person; W commissioning can buy outcomes only by sharing risk and learning with providers. "
+        "Person: T a person with complex needs done to by services → worked with as a partner; W warmth, persistence "
+        "and being treated as a partner matter more than labels and thresholds.",
+        explanation="Both are valid, and the difference in W (buying outcomes against being a partner) is what the "
+                    "alliance has to hold together.",
+        predict=Choice("Which element will differ most?", ["C", "A", "T", "W", "O", "E"]),
+        title="Write one CATWOE from each worldview, from the words quoted above.")
+    if not is_placeholder(commissioner) and not is_placeholder(person):
+        return app.submit((commissioner, person), prediction)
+    return app.submit(..., prediction)
+
+
+def comparison_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "compare the model with SPOTlight": yes, partly or no for each activity."""
+    model = salford_model()
+    app = Exercise(
+        "spotlight_comparison", lambda a, p: spotlight_comparison(a, prediction=p),
+        Table("Does the SPOTlight process do it?", [Column("exists", ("yes", "partly", "no"))],
+              row_names=[f"{k}: {model.activity(k).label}" for k in _SPOTLIGHT], row_keys=list(_SPOTLIGHT)),
+        "; ".join(f"{k}: {v}" for k, (v, _) in _SPOTLIGHT.items()),
+        explanation="Residents' views came in through community researchers rather than a stage (partly), and no "
+                    "stage evaluates outcomes for residents (no).",
+        predict=Number("Operational activities done in full", units="of 7", integer=True),
+        title="For each activity of the model, does the SPOTlight process do it?")
+    return app.submit(answer, prediction)

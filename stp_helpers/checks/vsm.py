@@ -22,10 +22,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
-from stp_helpers.vsm.model import SYSTEMS, VsmDescription
+from stp_helpers.checks.exercise import Exercise
+from stp_helpers.checks.inputs import Choice, Choices, Column, Form, Number, ShortText, Table
+from stp_helpers.checks.prediction import choice_note, count_note
+from stp_helpers.vsm.model import SYSTEMS, VsmDescription, add_coordination
 from stp_helpers.vsm.diagnosis import RULES, diagnose
 
-__all__ = ["pathologies", "system_roles", "coordination"]
+__all__ = ["pathologies", "system_roles", "coordination", "pathology_exercise", "roles_exercise",
+           "coordination_exercise"]
 
 #: A hint per rule: where to look, never the rule id.
 HINTS: dict[str, str] = {
@@ -87,8 +91,6 @@ def pathologies(answer: Any, desc: VsmDescription, *, prediction: Any = None) ->
     expected = found.rules()
     right_count = len(given & set(expected))
     right = [f"You found {right_count} of {len(expected)} patholog{'y' if len(expected) == 1 else 'ies'}."]
-    if isinstance(prediction, int) and not isinstance(prediction, bool):
-        right.append(f"You predicted {prediction}; the checklist finds {len(expected)}.")
     if unknown:
         return Feedback(False, right, f"{unknown[0]} is not a rule of the checklist (VSM-1 to VSM-12).", None)
     missing = [r for r in expected if r not in given]
@@ -100,10 +102,11 @@ def pathologies(answer: Any, desc: VsmDescription, *, prediction: Any = None) ->
         return Feedback(False, right, f"{extra[0]} ({RULES[extra[0]][0].lower()}) does not fire here: look "
                         "again at what the description records for it.", None)
     first = next(f for f in found if f.severity == "pathology")
-    return Feedback(True, right, None, f"Which would you raise first, and how? For {first.rule}: {first.question}")
+    note = count_note(prediction, len(expected), "pathology")
+    return Feedback(True, right, None, note or f"Which would you raise first, and how? For {first.rule}: {first.question}")
 
 
-def system_roles(answer: Any, desc: VsmDescription, system: str | None = None) -> Feedback:
+def system_roles(answer: Any, desc: VsmDescription, system: str | None = None, *, prediction: Any = ...) -> Feedback:
     """Check which systems (S2–S5, S3*) a learner assigns to each body of a description.
 
     Parameters
@@ -114,6 +117,8 @@ def system_roles(answer: Any, desc: VsmDescription, system: str | None = None) -
         The reference description.
     system : str, optional
         System id (default: the system in focus).
+    prediction : str or ...
+        The system the learner expected no body to perform.
 
     Returns
     -------
@@ -167,10 +172,16 @@ def system_roles(answer: Any, desc: VsmDescription, system: str | None = None) -
             hint = (f"does it also {does[lacking[0]]}?" if lacking else f"does it really {does[extra[0]]}?")
             return Feedback(False, right, f"{body.name}: you have {shown}; {hint}",
                             "What does that overlap mean for the diagnosis?" if lacking else None)
-    return Feedback(True, right, None, "Which system has no body at all, and what would that mean?")
+    held = {sys for body in target.bodies for sys in body.systems}
+    absent = [sys for sys in SYSTEMS if sys != "S1" and sys not in held]
+    note = (choice_note(str(prediction).strip().upper() if not is_placeholder(prediction) else prediction,
+                        ", ".join(absent), "the system no body performs", "What in the description suggested it?")
+            if absent else None)
+    return Feedback(True, right, None, note or "Which system has no body at all, and what would that mean?")
 
 
-def coordination(redesign: Any, original: VsmDescription, system: str | None = None) -> Feedback:
+def coordination(redesign: Any, original: VsmDescription, system: str | None = None, *,
+                 prediction: Any = ...) -> Feedback:
     """Check that a redesign adds System 2 so that VSM-2 no longer fires, adding no new pathology.
 
     Parameters
@@ -181,6 +192,8 @@ def coordination(redesign: Any, original: VsmDescription, system: str | None = N
         The description before the change.
     system : str, optional
         System id (default: the system in focus).
+    prediction : str or ...
+        The rule, besides VSM-2, the learner expected to stop firing.
 
     Returns
     -------
@@ -209,6 +222,74 @@ def coordination(redesign: Any, original: VsmDescription, system: str | None = N
         return Feedback(False, right, f"Still uncoordinated: {left.evidence.split(' interact')[0]}. "
                         "Which units does your mechanism reach?", None)
     gone = [r for r in before.rules() if r not in after.rules()]
+    others = [r for r in gone if r != "VSM-2"]
+    said = _rule_id(prediction) if not is_placeholder(prediction) and str(prediction).strip() else None
+    note = None if said is None or not others else (
+        f"You predicted {said} would also stop firing, and it does. What told you?" if said in others else
+        f"You predicted {said} would also stop firing; {', '.join(others)} did instead. What links it to coordination?")
     return Feedback(True, right + [f"Gone: {', '.join(gone)}."], None,
-                    "Who would run this mechanism, and how would the agencies' staff know it serves them "
+                    note or "Who would run this mechanism, and how would the agencies' staff know it serves them "
                     "rather than commands them?")
+
+
+# --- exercise apps: the same checks, with inputs that fit the task ----------------------------------
+
+_RULE_IDS = tuple(r for r in RULES if r != "VSM-11")
+
+
+def pathology_exercise(desc: VsmDescription, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "diagnose the described organisation": tick the pathologies it shows."""
+    expected = diagnose(desc).rules()
+    app = Exercise(
+        "pathologies", lambda a, p: pathologies(a, desc, prediction=p),
+        Choices("Pathologies", [f"{r}: {RULES[r][0]}" for r in _RULE_IDS], as_type=lambda text: text.split(":")[0]),
+        ", ".join(expected),
+        explanation="Each fires on what the description records, or leaves out: an audit, a System 4, a body doing both "
+                    "control and policy, an alarm route.",
+        predict=Number("Pathologies you expect", units=f"of {len(_RULE_IDS)}", integer=True),
+        title="Tick every pathology the description above shows.")
+    return app.submit(answer, prediction)
+
+
+def roles_exercise(desc: VsmDescription, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "map the bodies to systems": the systems each body performs, comma separated."""
+    bodies = desc.system(None).bodies
+
+    def check(given: Any, said: Any) -> Feedback:
+        if isinstance(given, Mapping):
+            given = {k: [x for x in str(v).replace(";", ",").split(",") if x.strip()] if isinstance(v, str) else v
+                     for k, v in given.items()}
+        return system_roles(given, desc, prediction=said)
+
+    app = Exercise(
+        "system_roles", check, Table("Systems each body performs", [Column("systems (e.g. S3, S4)")],
+                                     row_names=[b.name for b in bodies], row_keys=[b.id for b in bodies]),
+        "; ".join(f"{b.id}: {', '.join(b.systems)}" for b in bodies),
+        explanation="Assurance 'rather than accounting' is still being developed, so no body performs S3*.",
+        predict=Choice("Which system will no body perform?", [s for s in SYSTEMS if s != "S1"]),
+        title="Give the systems each body performs.")
+    return app.submit(answer, prediction)
+
+
+def coordination_exercise(original: VsmDescription, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "coordinate the units": a mechanism's name and the units it links."""
+    units = [u.id for u in original.system(None).units]
+
+    def check(given: Any, said: Any) -> Feedback:
+        if isinstance(given, Mapping):
+            name, linked = given.get("name"), given.get("units")
+            if is_placeholder(name) or is_placeholder(linked) or not linked:
+                return Feedback(False, [], "Name the mechanism and tick the units it links.")
+            given = add_coordination(original, str(name), sorted(linked))
+        return coordination(given, original, prediction=said)
+
+    pair = Form("Mechanism", {"name": ShortText("Mechanism", placeholder="its name"),
+                              "units": Choices("Units it links", units)})
+    app = Exercise(
+        "coordination", check, pair, f"One System 2 mechanism linking {', '.join(units)}",
+        explanation="Every pair of agencies that shares a person is now reached by one mechanism, so VSM-2 goes, and "
+                    "with a System 2 in place the council's commands are no longer the only way to keep units in "
+                    "step, so VSM-9 goes too.",
+        predict=Choice("Which rule besides VSM-2 will stop firing?", [r for r in _RULE_IDS if r != "VSM-2"]),
+        title="Add a coordination mechanism (System 2) that removes every VSM-2 finding.")
+    return app.submit(answer, prediction)
