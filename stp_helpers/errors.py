@@ -25,6 +25,7 @@ __all__ = [
     "CaseFileError",
     "CaseNotFoundError",
     "CaseExistsError",
+    "WriteError",
     "ModelError",
     "EnsembleUnsupported",
     "GraphError",
@@ -153,6 +154,10 @@ class CaseNotFoundError(StpError):
 
 class CaseExistsError(StpError):
     """Saving or creating would overwrite a user's existing file or case."""
+
+
+class WriteError(StpError):
+    """A file could not be written: a read-only folder, a full disk, no permission."""
 
 
 class ModelError(StpError):

@@ -36,15 +36,15 @@ SPLIT_PENDING = frozenset({
     "stp_helpers.case", "stp_helpers.cld.archetypes", "stp_helpers.evaluation.logic_model",
     "stp_helpers.evaluation.spc", "stp_helpers.futures.robustness", "stp_helpers.futures.scenarios",
     "stp_helpers.sd.model", "stp_helpers.sd.validation", "stp_helpers.ssm.quality", "stp_helpers.ssm.records",
-    "stp_helpers.stakeholders.register", "stp_helpers.vsm.diagnosis", "stp_helpers.vsm.model",
+    "stp_helpers.stakeholders.register", "stp_helpers.vsm.diagnosis",
 })
 LAZY_PENDING = frozenset({
     "stp_helpers.catalogue", "stp_helpers.checks", "stp_helpers.checks.stoke", "stp_helpers.cli",
-    "stp_helpers.duties", "stp_helpers.futures.options", "stp_helpers.futures.robustness", "stp_helpers.io.atomic",
+    "stp_helpers.duties", "stp_helpers.futures.options", "stp_helpers.futures.robustness",
     "stp_helpers.learner.progress", "stp_helpers.sd.fit",
     "stp_helpers.sd.structure", "stp_helpers.sd.translate", "stp_helpers.serving", "stp_helpers.ssm.records",
     "stp_helpers.stakeholders.csh", "stp_helpers.stakeholders.engagement", "stp_helpers.stakeholders.ethics",
-    "stp_helpers.stakeholders.register", "stp_helpers.vsm.model", "stp_helpers.widgets.scenarios",
+    "stp_helpers.stakeholders.register", "stp_helpers.widgets.scenarios",
 })
 PRIVATE_PENDING = frozenset({"stp_helpers.charts.logic_draw"})
 CYCLES_PENDING = frozenset({"stp_helpers.checks", "stp_helpers.checks.exercise", "stp_helpers.learner.progress"})

@@ -169,3 +169,99 @@ def test_concurrent_saves_never_corrupt_or_silently_overwrite(tmp_path: Path) ->
     assert outcomes == ["saved"] * 12
     assert (folder / "cld.csv").read_text() in texts, "the file is always one whole save, never a mix"
     assert sorted(p.name for p in folder.iterdir()) == ["case.yaml", "cld.csv"]
+
+
+# --- interrupted saves, permissions and write errors (issue 21, items 15-18) ---------------
+
+KILLED_SAVE = """
+import sys, time
+from pathlib import Path
+from unittest import mock
+from stp_helpers import case
+
+def stall(*args, **kwargs):
+    print("stalled", flush=True)
+    time.sleep(600)
+
+with mock.patch("os.replace", stall):  # the temporary file is written; the process dies before the rename
+    case.save_text(Path(sys.argv[1]), "cld.csv", "from,to,polarity\\n" + "a,b,+\\n" * 50_000)
+"""
+
+
+def test_killed_save_leaves_a_file_that_check_reports_and_the_next_save_removes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from stp_helpers.io.atomic import remove_leftovers
+
+    folder = case.new_case("my-case", root=tmp_path)
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_SAVE, str(folder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "stalled"
+        temp = [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+        assert len(temp) == 1 and temp[0].name.startswith(".cld.csv.")
+        assert case.check(folder) == []  # a save in progress holds its file: not reported, not removed
+        assert remove_leftovers(folder) == [] and temp[0].exists()
+    finally:
+        proc.kill()
+        proc.wait()
+    problems = case.check(folder)
+    assert [(Path(p.path).name, p.problem) for p in problems] == [
+        (temp[0].name, "A save that was interrupted left this temporary file.")]
+    assert "the next save into this folder removes it too" in str(problems[0])
+    case.save_text(folder, "cld.csv", "from,to,polarity\na,b,+\n")
+    assert not temp[0].exists()
+    assert [p.problem for p in case.check(folder)] == ["The file is not listed in case.yaml."]  # cld.csv
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
+def test_files_and_folders_follow_the_umask(tmp_path: Path, mask: int) -> None:
+    old = os.umask(mask)
+    try:
+        folder = case.new_case("my-case", root=tmp_path)
+        saved = case.save_text(folder, "cld.csv", "from,to,polarity\n")
+    finally:
+        os.umask(old)
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~mask
+    assert saved.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert (folder / "case.yaml").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    folder = case.new_case("my-case", root=tmp_path)
+    saved = case.save_text(folder, "cld.csv", "from,to,polarity\n")
+    saved.chmod(0o640)
+    case.save_text(folder, "cld.csv", "from,to,polarity\na,b,+\n", overwrite=True)
+    assert saved.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("code,words,fix", [
+    (28, "the disk is full", "Free some space"),                # ENOSPC
+    (30, "the folder is on a read-only disk", "Set STP_DATA to a folder you can write to"),  # EROFS
+    (13, "permission denied", "Check the folder's permissions"),  # EACCES
+])
+def test_write_errors_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str], code: int, words: str, fix: str) -> None:
+    from stp_helpers import cli
+    from stp_helpers.errors import WriteError
+
+    folder = case.new_case("my-case", root=tmp_path)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "replace", refuse)  # the step where a full or read-only disk says no
+    with pytest.raises(WriteError, match=f"cld.csv could not be saved: {words}. {fix}"):
+        case.save_text(folder, "cld.csv", "from,to,polarity\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["case.yaml"]  # nothing half-written left
+    assert cli.main(["new-case", "other-case", "--dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"could not be saved: {words}" in err and fix in err and "internal error" not in err
+    assert not (tmp_path / "other-case").exists()
+
+
+@pytest.mark.parametrize("slug", ["my-case\n", "my-case\n\n", "my-case\r", "-my-case", "My-case"])
+def test_slugs_end_where_they_end(tmp_path: Path, slug: str) -> None:
+    with pytest.raises(StpError, match="is not a valid case name"):
+        case.new_case(slug, root=tmp_path)
+    assert list(tmp_path.iterdir()) == []
