@@ -36,7 +36,7 @@ def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
 def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browser: bool = False,
                   token: str = "", max_kernels: int = 40, cull_idle_seconds: int = 45,
                   preheat: Sequence[str] = (), teacher_token: str = "", max_kernels_per_client: int = 0,
-                  fill_delay: float | None = None) -> list[str]:
+                  fill_delay: float | None = None, lessons: Sequence[str] = ()) -> list[str]:
     """Return the command line that serves the notebooks folder with the workbook's Voilà.
 
     Sources are stripped, tracebacks hidden, kernels capped and unused ones
@@ -57,6 +57,7 @@ def voila_command(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browse
         "--Voila.identity_provider_class=stp_helpers.serving_app.ClassroomIdentityProvider",
         f"--ClassroomIdentityProvider.teacher_token={teacher_token}",
         f"--StpVoila.allow_remote_access={bool(token)}",
+        *(f"--StpVoila.lessons={lesson}" for lesson in lessons),
         *voila_arguments(max_kernels=max_kernels, cull_idle_seconds=cull_idle_seconds,
                          max_kernels_per_client=max_kernels_per_client),
         *preheat_arguments(preheat, fill_delay=fill_delay),
@@ -165,9 +166,12 @@ def _print_addresses(args: argparse.Namespace, host: str, token: str, teacher: s
     from stp_helpers import serving
 
     gallery = "voila/render/index.ipynb"
+    lesson = f"stp/class/{args.lesson_name}" if args.lesson_name else ""
     if not args.classroom:
         local = f"http://127.0.0.1:{args.port}/{gallery}"
         print(f"The stp-workbook gallery is at {local} (Ctrl+C to stop)", flush=True)
+        if lesson:
+            print(f"The lesson's class page: http://127.0.0.1:{args.port}/{lesson}", flush=True)
         return local
     mine = f"http://127.0.0.1:{args.port}/{gallery}?token={teacher}"
     print(f"The stp-workbook gallery is at {mine} (Ctrl+C to stop)", flush=True)
@@ -177,6 +181,10 @@ def _print_addresses(args: argparse.Namespace, host: str, token: str, teacher: s
     urls = [f"http://{a}:{args.port}/{gallery}?token={token}" for a in addresses]
     for url in urls:
         print(f"Class address: {url}", flush=True)
+    if lesson:
+        urls = [f"http://{a}:{args.port}/{lesson}?token={token}" for a in addresses]
+        for url in urls:
+            print(f"The lesson's class page (for the students): {url}", flush=True)
     if not urls:
         print("No network interface other than loopback is up, so no other device can reach this one. "
               "Join the room's network (or start a hotspot), then start 'stp serve --classroom' again.", flush=True)
@@ -195,10 +203,11 @@ def _serve(args: argparse.Namespace) -> int:
     from stp_helpers import serving
 
     preheat = list(args.preheat) if args.preheat is not None else ["index.ipynb"]
-    fill_delay = None
+    fill_delay, lessons, args.lesson_name = None, [], ""
     if args.lesson:
         preheat += serving.lesson_preheat(args.lesson, args.class_size)
         fill_delay = LESSON_FILL_DELAY
+        args.lesson_name, lessons = serving.lesson_source(args.lesson)
     token, teacher, host = "", "", "127.0.0.1"
     if args.classroom:
         token, teacher = serving.classroom_token(), serving.classroom_token()
@@ -211,10 +220,12 @@ def _serve(args: argparse.Namespace) -> int:
         5 if args.classroom else 0)
     cmd = voila_command(args.port, host, token=token, teacher_token=teacher, max_kernels=args.max_kernels,
                         cull_idle_seconds=args.cull_idle, preheat=preheat, max_kernels_per_client=per_client,
-                        fill_delay=fill_delay)
+                        fill_delay=fill_delay, lessons=lessons)
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    # STP_CLASSROOM=1: kernels bind learners to the browser, never to a typed name (learner.browser)
-    env = {**voila_env(), **({"STP_CLASSROOM": "1"} if args.classroom else {})}
+    # STP_CLASSROOM=1: kernels bind learners to the browser, never to a typed name (learner.browser);
+    # STP_LESSON: the class page and the teacher's page take this lesson (classroom.lessons.served_lesson)
+    env = {**voila_env(), **({"STP_CLASSROOM": "1"} if args.classroom else {}),
+           **({"STP_LESSON": os.path.abspath(args.lesson)} if args.lesson else {})}
     proc = subprocess.Popen(cmd, env=env, start_new_session=True)
     try:
         if not _ready(proc, args.port, teacher or token, lesson=bool(args.lesson)):

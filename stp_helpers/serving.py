@@ -38,7 +38,7 @@ from stp_helpers.io.atomic import write_atomic
 from stp_helpers.display import HTML
 from stp_helpers.errors import StpError
 
-__all__ = ["voila_arguments", "preheat_arguments", "lesson_preheat", "publish_chart_bundle",
+__all__ = ["voila_arguments", "preheat_arguments", "lesson_preheat", "lesson_source", "publish_chart_bundle",
            "chart_bundle_url", "classroom_token", "lan_addresses", "teacher_page"]
 
 #: Where the workbook's Voilà template keeps its static files (served below
@@ -171,6 +171,20 @@ def lesson_preheat(lesson: str | os.PathLike[str], class_size: int) -> list[str]
                        fix=f"Give --class-size a whole number from 1 to {MAX_POOL}.")
     apps = [name for name in lesson_notebooks(lesson_path(lesson)) if name != TEACHER_PAGE]
     return [f"{name}:{class_size}" for name in apps] + [f"{TEACHER_PAGE}:1"]
+
+
+def lesson_source(lesson: str | os.PathLike[str]) -> tuple[str, list[str]]:
+    """A lesson's name on the class page, and the lesson files the server must be told about.
+
+    >>> lesson_source("cld-loop-polarity")
+    ('cld-loop-polarity', [])
+    """
+    # imported here: the lesson reader validates with pydantic, which only --lesson needs
+    from stp_helpers.classroom.lessons import lesson_path, shipped_lessons
+
+    path = lesson_path(lesson)
+    shipped = str(lesson) in shipped_lessons()
+    return path.stem, ([] if shipped else [str(path.resolve())])
 
 
 def classroom_token() -> str:

@@ -1,6 +1,6 @@
 """The Voilà application behind ``stp serve``: roles, the Host check, and pages that give their kernel back.
 
-Voilà's own application, with four changes:
+Voilà's own application, with five changes:
 
 - **Roles.** In classroom mode there are two tokens.  The teacher's opens
   every page; the students' opens every page but the teacher's
@@ -13,6 +13,10 @@ Voilà's own application, with four changes:
   request must carry (Voilà's page sends it when it closes, and got
   "403: _xsrf argument missing" without it), and each kernel is recorded
   against the client that opened it (see :mod:`stp_helpers.serving_kernels`).
+- **The class page without kernels.** Teacher mode's handlers
+  (:func:`stp_helpers.classroom.handlers.class_handlers`) are mounted with
+  the same roles: the students' token posts answers, the teacher's drives
+  the lesson and exports it.
 - **No token on an open door.** The preheated pages' ``/voila/query/<kernel>``
   websocket needs a login, and never sends a token on.
 
@@ -42,10 +46,12 @@ from jupyter_server.auth.identity import PasswordIdentityProvider, User
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Bool, Unicode
+from traitlets import Bool, List, Unicode
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.handler import TornadoVoilaHandler
+
+from stp_helpers.classroom.handlers import class_handlers
 
 from stp_helpers.classroom.handlers import class_handlers
 
@@ -200,6 +206,8 @@ class StpVoila(Voila):
 
     allow_remote_access = Bool(False, config=True,
                                help="Accept any Host header (classroom mode, where a token guards the server).")
+    lessons = List(Unicode(), config=True,
+                   help="Teachers' lesson files the class pages serve besides the shipped lessons.")
 
     def init_settings(self) -> dict[str, Any]:
         settings = super().init_settings()

@@ -60,6 +60,10 @@ def test_serve_lesson_fills_the_pool_first_and_does_not_refill_while_students_ar
         assert status["ready"] and status["pools"]["methods/cld.ipynb"] == {"ready": 2, "size": 2}
         assert status["pools"]["teaching/teacher.ipynb"] == {"ready": 1, "size": 1}
         assert "Preheating the lesson's apps" in output.read_text()
+        page = f"http://127.0.0.1:{port}/stp/class/cld-loop-polarity"
+        assert f"The lesson's class page: {page}" in output.read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/stp/class/static/class.js", timeout=60) as response:
+            assert response.status == 200  # teacher mode's class page is mounted in the server
         started = output.read_text().count("Kernel started")
         for _ in range(2):  # two students arrive
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/methods/cld.ipynb", timeout=120) as r:

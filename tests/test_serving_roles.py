@@ -103,7 +103,7 @@ def test_class_address_comes_from_the_interfaces(lesson: Class) -> None:
     assert lesson.student != lesson.teacher and min(len(lesson.student), len(lesson.teacher)) >= 16
 
 
-def test_student_token_cannot_open_teacher_pages(lesson: Class) -> None:
+def test_student_token_cannot_open_teacher_pages_or_export(lesson: Class) -> None:
     for path in ("teaching/teacher.ipynb", "teaching//teacher.ipynb", "teaching/./teacher.ipynb",
                  "teaching/%74eacher.ipynb", "./teaching/teacher.ipynb"):
         status, body, cookie = fetch(f"{lesson.base}/voila/render/{path}?token={lesson.student}")
@@ -111,6 +111,12 @@ def test_student_token_cannot_open_teacher_pages(lesson: Class) -> None:
     # the student's signed cookie keeps the student's role, with or without the student token
     assert fetch(f"{lesson.base}/voila/render/teaching/teacher.ipynb", cookie)[0] == 403
     assert fetch(f"{lesson.base}/voila/render/teaching/teacher.ipynb?token=wrong", cookie)[0] == 403
+    export = f"{lesson.base}/stp/class/cld-loop-polarity/export.csv"
+    assert fetch(f"{export}?token={lesson.student}")[0] == 403
+    assert fetch(export, cookie)[0] == 403
+    assert fetch(f"{lesson.base}/stp/class/cld-loop-polarity?token={lesson.student}")[0] == 200
+    status, body, _ = fetch(f"{export}?token={lesson.teacher}")
+    assert status == 200 and body.splitlines()[0].count(",") >= 1
     status, body, _ = fetch(f"{lesson.base}/stp/ready?token={lesson.student}")
     assert status == 200 and "kernels" not in json.loads(body), "kernel ids are for the teacher only"
     status, body, _ = fetch(f"{lesson.base}/voila/render/teaching/teacher.ipynb?token={lesson.teacher}")
