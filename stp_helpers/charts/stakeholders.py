@@ -22,7 +22,8 @@ import pandas as pd
 
 from stp_helpers.charts.theme import BALANCING, OKABE_ITO, REINFORCING, SERIES
 from stp_helpers.stakeholders.csh import CshRecord, answers_table, disagreement_table, gap_finding
-from stp_helpers.stakeholders.register import QUADRANTS, Register, grid_finding, grid_table, rank_influence
+from stp_helpers.stakeholders.power import grid_finding, grid_table, rank_influence
+from stp_helpers.stakeholders.register import QUADRANTS, Register
 
 __all__ = ["grid_chart", "network_chart", "gap_chart", "disagreement_chart"]
 

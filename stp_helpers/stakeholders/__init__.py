@@ -1,7 +1,7 @@
 """Stakeholders: the register and power/interest, Critical Systems Heuristics, ethics and engagement.
 
 This package only re-exports; the code lives in its modules:
-``register``, ``csh``, ``ethics``, ``engagement``.
+``register``, ``power``, ``csh``, ``ethics``, ``engagement``.
 """
 
 from __future__ import annotations
@@ -16,27 +16,32 @@ from stp_helpers.stakeholders.register import (
     STANCES,
     Stakeholder,
     StakeholderError,
-    attributes_by_name,
-    brokers,
+    as_date,
     build_register,
-    compare_snapshots,
-    grid_finding,
-    grid_quadrant,
-    grid_table,
-    influence_network,
     links_csv_text,
     load_register,
-    rank_influence,
     read_register,
     read_stakeholder_links,
     read_stakeholders,
     register_csv_text,
     replace_row,
+    save_register,
+    score_value,
+)
+from stp_helpers.stakeholders import power
+from stp_helpers.stakeholders.power import (
+    attributes_by_name,
+    brokers,
+    compare_snapshots,
+    grid_finding,
+    grid_quadrant,
+    grid_table,
+    influence_network,
+    rank_influence,
     salience_attributes,
     salience_class,
     salience_group,
     salience_table,
-    save_register,
 )
 from stp_helpers.stakeholders import csh
 from stp_helpers.stakeholders.csh import (
@@ -140,6 +145,7 @@ __all__ = [
     "WorkshopOutput",
     "answer_text",
     "answers_table",
+    "as_date",
     "attributes_by_name",
     "bias_checklist",
     "boundary_prompts",
@@ -171,6 +177,7 @@ __all__ = [
     "load_register",
     "plan_table",
     "plan_workshop",
+    "power",
     "questions_table",
     "rank_influence",
     "read_csh",
@@ -192,6 +199,7 @@ __all__ = [
     "save_engagement",
     "save_register",
     "scan_personal_details",
+    "score_value",
     "set_answer",
     "suggest_plan",
     "tensions",

@@ -34,7 +34,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stp_helpers.errors import CaseFileError, EngagementError, Problem, StpError
 from stp_helpers.paths import relative
-from stp_helpers.stakeholders.register import Register, grid_table
+from stp_helpers.stakeholders.register import Register
+from stp_helpers.stakeholders.power import grid_table
 from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["Step", "WorkshopFormat", "FORMATS", "EngagementError", "PlanItem", "WorkshopOutput", "Workshop",

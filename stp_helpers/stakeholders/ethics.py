@@ -32,7 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from stp_helpers.stakeholders.csh import QUESTIONS, CshRecord, answers_table, check_csh
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.paths import relative
-from stp_helpers.stakeholders.register import Register, grid_table
+from stp_helpers.stakeholders.register import Register
+from stp_helpers.stakeholders.power import grid_table
 from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["ValueConflict", "Check", "Prototype", "EthicsRecord", "read_ethics", "load_ethics", "conflicts_table",

@@ -1,0 +1,93 @@
+"""Answer tables of the scenarios and stock-and-flow notebooks' exercises, run through their apps."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+
+from stp_helpers import case, paths, sd
+from stp_helpers.checks import scenarios as futures_check
+from stp_helpers.checks import sd as sd_check
+from stp_helpers.checks.exercise import APP_YOUR_TURN
+from stp_helpers.futures import robustness, scenarios
+from stp_helpers.widgets import scenarios as views
+
+DRIVERS = scenarios.example_drivers()
+PAYOFFS = robustness.example_payoffs()
+
+
+@cache
+def claims() -> Any:
+    wiltshire = views.case_futures("wiltshire-complex-needs")
+    return scenarios.check_claims(wiltshire.model, wiltshire.futures)
+
+
+@cache
+def population() -> Any:
+    return sd.load_model(paths.DATA_DIR / "models" / "population_limits.mdl").run()["Population"]
+
+
+@cache
+def flawed() -> Any:
+    return sd.load_model(paths.DATA_DIR / "models" / "flawed_bathtub.mdl")
+
+
+APPS = {
+    "axes": lambda: futures_check.axes_exercise(DRIVERS),
+    "robust": lambda: futures_check.robust_exercise(PAYOFFS),
+    "contradicted": lambda: futures_check.contradiction_exercise(claims()),
+    "mode": lambda: sd_check.mode_exercise(population()),
+    "flaw": lambda: sd_check.flaw_exercise(flawed()),
+}
+
+TABLE: list[tuple[str, Any, Any, str, str]] = [
+    ("axes", ("central funding settlement", "voluntary-sector capacity"), "central funding settlement", "Correct.",
+     "Your prediction (central funding settlement) matched."),
+    ("axes", {"Voluntary sector capacity", "Central Funding Settlement"}, "housing supply", "Correct.",
+     "Your prediction (housing supply) did not match."),
+    ("axes", ("central funding settlement", "ageing population"), ..., "Not yet.",
+     "central funding settlement is one of the two axes."),
+    ("axes", ("central funding settlement",), ..., "Not yet.", "Name exactly two different drivers"),
+    ("robust", "B", "C", "Correct.", "Your prediction (C) did not match: C has the best best case"),
+    ("robust", "b", "B", "Correct.", "Your prediction (B) matched."),
+    ("robust", "C", ..., "Not yet.", "C"),
+    ("robust", "D (do nothing)", ..., "Not yet.", "D (do nothing)"),
+    ("contradicted", "Housing bottleneck", "Housing bottleneck", "Correct.", "Your prediction (Housing bottleneck) matched."),
+    ("contradicted", "housing bottleneck", "Community resilience", "Correct.", "did not match"),
+    ("mode", "S-shaped", "exponential", "Correct.", "Your prediction (exponential) did not match"),
+    ("mode", "s shaped", "S-shaped", "Correct.", "Your prediction (S-shaped) matched."),
+    ("mode", "exponential", ..., "Not yet.", ""),
+    ("mode", "goal seeking", ..., "Not yet.", ""),
+    ("flaw", "Extreme conditions", "Extreme conditions", "Correct.",
+     "You predicted Extreme conditions as the test it fails, and it is."),
+    ("flaw", "extreme condition", "Flow units", "Correct.", "You predicted Flow units as the test it fails; it is Extreme conditions."),
+    ("flaw", "Flow units", ..., "Not yet.", "Flow units is one of the tests, and the model passes it."),
+    ("flaw", "gremlins", ..., "Not yet.", "Name a test from the report"),
+]
+
+
+@pytest.mark.parametrize("exercise,answer,prediction,verdict,line", TABLE,
+                         ids=[f"{row[0]}-{i}" for i, row in enumerate(TABLE)])
+def test_answer_table(exercise: str, answer: Any, prediction: Any, verdict: str, line: str) -> None:
+    said = repr(APPS[exercise]().submit(answer, prediction))
+    assert said.startswith(verdict), said
+    assert line in said, said
+
+
+@pytest.mark.parametrize("exercise", sorted(APPS))
+def test_placeholder_is_your_turn_and_keeps_the_model_answer_back(exercise: str) -> None:
+    waiting = APPS[exercise]()
+    assert repr(waiting.submit(..., "yes")) == APP_YOUR_TURN
+    assert waiting.model_panel.value == ""
+
+
+def test_lever_app_lists_parameters_alphabetically_and_checks_the_strongest() -> None:
+    model = sd.case_model(case.load("wiltshire-complex-needs"))
+    outcome = sd.key_outcome(model, sd.case_scenarios(case.load("wiltshire-complex-needs")))
+    table = sd.lever_effects(model, outcome)
+    app = sd_check.lever_exercise(model, outcome)
+    assert list(app.answer.options) == sorted(table["parameter"])
+    assert repr(app.submit(table["parameter"].iloc[0], table["parameter"].iloc[-1])).startswith("Correct.")
+    assert repr(sd_check.lever_exercise(model, outcome, table["parameter"].iloc[-1])).startswith("Not yet.")
