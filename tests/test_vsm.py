@@ -12,7 +12,7 @@ import yaml
 from stp_helpers import case, vsm
 from stp_helpers.errors import CaseFileError
 from stp_helpers.vsm.model import VsmError
-from stp_helpers.vsm.diagnosis import min_outcomes, variety_balance, variety_from_demand, variety_gap_bits
+from stp_helpers.vsm.variety import min_outcomes, variety_balance, variety_from_demand, variety_gap_bits
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vsm"
 CASES = ["plymouth-alliance", "wiltshire-complex-needs"]

@@ -10,7 +10,8 @@ import pytest
 
 from stp_helpers import charts, vsm
 from stp_helpers.charts.vsm import variety_chart, variety_finding
-from stp_helpers.vsm.diagnosis import diagnose, variety_balance
+from stp_helpers.vsm.diagnosis import diagnose
+from stp_helpers.vsm.variety import variety_balance
 from stp_helpers.charts.vsm_draw import CHANNEL_STYLES, MAX_DRAWN_UNITS, PATHOLOGY, draw_levels, draw_vsm
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vsm"

@@ -22,7 +22,7 @@ import pandas as pd
 
 from stp_helpers.charts.theme import BALANCING, REINFORCING
 from stp_helpers.vsm.model import VsmDescription, VsmError
-from stp_helpers.vsm.diagnosis import variety_balance
+from stp_helpers.vsm.variety import variety_balance
 
 __all__ = ["variety_chart", "variety_finding"]
 

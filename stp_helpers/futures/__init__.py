@@ -1,7 +1,7 @@
 """Futures: drivers and scenario structures, robustness of options across scenarios, options appraisal.
 
 This package only re-exports; the code lives in its modules:
-``records``, ``scenarios``, ``robustness``, ``options``.
+``records``, ``scenarios``, ``payoff_tables``, ``robustness``, ``options``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ from stp_helpers.futures.records import (
 )
 from stp_helpers.futures import scenarios
 from stp_helpers.futures.scenarios import (
+    ScenarioError,
     check_claims,
+    checked_params,
     future_scenarios,
     horizons_table,
     matrix_frame,
@@ -46,21 +48,26 @@ from stp_helpers.futures.scenarios import (
     tree_paths,
     walk_tree,
 )
+from stp_helpers.futures import payoff_tables
+from stp_helpers.futures.payoff_tables import (
+    Better,
+    check_better,
+    example_payoffs,
+    normalise_weights,
+    payoff_table,
+)
 from stp_helpers.futures import robustness
 from stp_helpers.futures.robustness import (
-    Better,
     Payoffs,
     RobustChoice,
+    RobustnessError,
     decision_summary,
-    example_payoffs,
     expected_value_choice,
     expected_values,
     futures_payoffs,
     maximax,
     maximin,
     minimax_regret,
-    normalise_weights,
-    payoff_table,
     payoffs_from_model,
     regret_table,
     robust_choice,
@@ -72,6 +79,7 @@ from stp_helpers.futures.options import (
     Appraisal,
     METRICS,
     OptionScore,
+    OptionsError,
     build_appraisal,
     load_appraisal,
     normalise,
@@ -97,15 +105,20 @@ __all__ = [
     "Matrix",
     "Option",
     "OptionScore",
+    "OptionsError",
     "Outcome",
     "Payoffs",
     "Quadrant",
     "Question",
     "RobustChoice",
     "Robustness",
+    "RobustnessError",
+    "ScenarioError",
     "Signpost",
     "build_appraisal",
+    "check_better",
     "check_claims",
+    "checked_params",
     "choose_axes",
     "classify_driver",
     "critical_uncertainties",
@@ -128,6 +141,7 @@ __all__ = [
     "options",
     "pareto_front",
     "payoff_table",
+    "payoff_tables",
     "payoffs_from_model",
     "predetermined_elements",
     "rank_drivers",

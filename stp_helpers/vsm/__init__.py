@@ -1,7 +1,7 @@
 """The Viable System Model: descriptions, channels and the diagnosis of pathologies.
 
 This package only re-exports; the code lives in its modules:
-``model``, ``files``, ``diagnosis``.
+``model``, ``files``, ``diagnosis``, ``variety``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from stp_helpers.vsm.diagnosis import (
     variety_from_demand,
     variety_gap_bits,
 )
+from stp_helpers.vsm import variety
 
 __all__ = [
     "Body",
@@ -86,6 +87,7 @@ __all__ = [
     "read_vsm",
     "reference_problems",
     "validate_description",
+    "variety",
     "variety_balance",
     "variety_from_demand",
     "variety_gap_bits",
