@@ -19,7 +19,7 @@ Environment (all optional except the password):
     STP_HUB_PASSWORD        the password every user logs in with (required)
     STP_HUB_USERS           comma-separated names allowed in (default: anyone)
     STP_HUB_ADMINS          comma-separated admin names (they log in with STP_HUB_ADMIN_PASSWORD)
-    STP_HUB_IP, STP_HUB_PORT           where the hub listens (127.0.0.1, 8000)
+    STP_HUB_IP, STP_HUB_PORT           where the hub listens (127.0.0.1 only, 8000)
     STP_HUB_API_PORT, STP_HUB_PROXY_API_PORT   internal ports (8081, 8001)
     STP_HUB_STATE           folder for the hub's database, secret and proxy pid (current folder)
     STP_HUB_HOMES           folder holding one home per user (STP_HUB_STATE/homes)
@@ -47,6 +47,10 @@ def _names(variable: str) -> set[str]:
 
 # --- the hub and its proxy ---
 c.JupyterHub.ip = os.environ.get("STP_HUB_IP", "127.0.0.1")
+if c.JupyterHub.ip not in ("127.0.0.1", "localhost", "::1"):
+    # one shared password and one system account: never for a network (see deploy/README.md, Security)
+    raise SystemExit("deploy/jupyterhub_config.py is for this computer only (STP_HUB_IP=127.0.0.1): "
+                     "for apprentices use deploy/tljh or deploy/z2jh, which sign each one in.")
 c.JupyterHub.port = int(os.environ.get("STP_HUB_PORT", "8000"))
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(os.environ.get("STP_HUB_API_PORT", "8081"))

@@ -26,6 +26,26 @@ chmod -R a+rX "$WORKBOOK"   # every user reads the package, notebooks and shippe
 install -d "$CONFIG_D"
 install -m 0644 "$WORKBOOK/deploy/tljh/stp-workbook.py" "$CONFIG_D/stp-workbook.py"
 
+# Sign-in. TLJH's default (FirstUseAuthenticator) lets anyone who reaches the hub claim any unused
+# name; the workbook sets NativeAuthenticator instead: apprentices sign up, an admin authorises each
+# at /hub/authorize. A site that already chose another authenticator (e.g. OAuth) keeps it.
+# STP_HUB_AUTH=<class> chooses another one explicitly.
+AUTH="${STP_HUB_AUTH:-nativeauthenticator.NativeAuthenticator}"
+current="$(tljh-config show 2>/dev/null | awk '/^auth:/ {a = 1; next} /^[^ ]/ {a = 0} a && /^  type:/ {print $2; exit}')"
+case "$current" in
+  ""|firstuseauthenticator.FirstUseAuthenticator|dummy|dummyauthenticator.DummyAuthenticator)
+    tljh-config set auth.type "$AUTH"
+    if [ "$AUTH" = nativeauthenticator.NativeAuthenticator ]; then
+      tljh-config set auth.NativeAuthenticator.open_signup false
+      tljh-config set auth.NativeAuthenticator.minimum_password_length 10
+      tljh-config set auth.NativeAuthenticator.check_common_password true
+      tljh-config set auth.NativeAuthenticator.allowed_failed_logins 5
+      tljh-config set auth.NativeAuthenticator.seconds_before_next_try 600
+    fi
+    echo "Sign-in: $AUTH. Sign up your admin name at /hub/signup first, then authorise apprentices at /hub/authorize." ;;
+  *) echo "Sign-in: keeping this hub's authenticator ($current)." ;;
+esac
+
 # JupyterLab by default; idle servers stopped after an hour; a cap per user for a 2-core VM of 30.
 tljh-config set user_environment.default_app jupyterlab
 tljh-config set services.cull.enabled true
@@ -38,3 +58,4 @@ tljh-config reload hub
 
 "$USER_ENV/bin/python" -c "import stp_helpers, voila; print('stp-workbook installed for every user of this hub')"
 echo "Gallery: https://<this-hub>/user/<name>/voila/render/workbook/index.ipynb (JupyterLab: /user/<name>/lab)"
+echo "Turn HTTPS on before apprentices sign in: tljh-config set https.enabled true; https.letsencrypt.email; https.letsencrypt.domains; tljh-config reload proxy"
