@@ -27,7 +27,9 @@ nothing.
 
 Every student's browser runs on this same machine, so the figures include
 thirty pages drawing their charts on the server's cores: a class using its
-own devices leaves the server more room.
+own devices leaves the server more room.  ``--http-only`` measures the
+server alone: N plain HTTP clients, at once, each fetch the class page, its
+script and style sheet and the lesson's state, and send one answer.
 
     python benchmarks/classroom_load.py --students 30 --seconds 300
 """
@@ -151,6 +153,36 @@ async def send_answer(page: object, step: int) -> None:
         ".some(e => e.textContent.startsWith('Sent: ' + label + '.'))", arg=label, timeout=30_000)
 
 
+def http_class(url: str, base: str, students: int) -> list[float]:
+    """Seconds until each of ``students`` plain HTTP clients, started at once, had the page and an answer sent."""
+    import http.cookiejar
+    import json
+    import threading
+
+    page = url.split("?")[0]
+    times: list[float] = []
+
+    def one(i: int) -> None:
+        t0 = time.perf_counter()
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        for address in (url, f"{base}/stp/class/static/class.js", f"{base}/stp/class/static/class.css",
+                        f"{page}/state?student={i:032x}&run=&known=0"):
+            opener.open(address, timeout=120).read()
+        xsrf = next(c.value for c in jar if c.name == "_xsrf")
+        body = json.dumps({"student": f"{i:032x}", "question": "behaviour-mode", "answer": "S-shaped"}).encode()
+        opener.open(urllib.request.Request(f"{page}/answer", data=body, headers={
+            "Content-Type": "application/json", "X-XSRFToken": xsrf}), timeout=120).read()
+        times.append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(students)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(times)
+
+
 async def run_class(url: str, args: argparse.Namespace) -> tuple[Tally, float]:
     from playwright.async_api import async_playwright
 
@@ -176,6 +208,7 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=5.0, help="seconds between one student's moves")
     parser.add_argument("--app", choices=sorted(APPS), default="lesson")
     parser.add_argument("--pool", type=int, default=0, help="kernels kept ready for the app (stp serve --preheat)")
+    parser.add_argument("--http-only", action="store_true", help="the class page's server alone: plain HTTP clients")
     args = parser.parse_args()
     import tempfile
 
@@ -203,6 +236,18 @@ def main() -> None:
     else:
         url = catalogue.entry(APPS[args.app]).voila_url(base) + f"?token={STUDENT_TOKEN}"
     pool_ready = wait_for_pool(server.pid, args.pool) if preheat else 0.0
+    if args.http_only:
+        try:
+            times = http_class(url, base, args.students)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+        print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        print(f"{args.students} plain HTTP clients at once on the class page: {len(times)} had the page, its script, "
+              f"its style, the lesson's state and an answer confirmed; median {statistics.median(times):.2f} s, "
+              f"the last after {times[-1]:.2f} s; failed: {args.students - len(times)}")
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return
     peak_kernels: list[float] = []
     peak_server = 0.0
 
