@@ -210,7 +210,7 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
     "logic_model.yaml": ArtefactKind("logic model / theory of change", "stp_helpers.evaluation.logic_model:read_logic_model"),
     "indicators.csv": ArtefactKind("indicator time series", "stp_helpers.evaluation.spc:read_indicators"),
     "demand.csv": ArtefactKind("classified demand records (failure / value)", "stp_helpers.evaluation.spc:read_demand"),
-    "contribution.yaml": ArtefactKind("contribution analysis record", "stp_helpers.evaluation.logic_model:read_contribution"),
+    "contribution.yaml": ArtefactKind("contribution analysis record", "stp_helpers.evaluation.contribution:read_contribution"),
 }
 
 

@@ -1,67 +1,70 @@
 """Evaluation: logic models and theories of change, contribution analysis, measures and SPC charts.
 
 This package only re-exports; the code lives in its modules:
-``logic_model``, ``spc``, ``indicators``.
+``logic_model``, ``contribution``, ``spc``, ``indicators``.
 """
 
 from __future__ import annotations
 
 from stp_helpers.evaluation import logic_model
 from stp_helpers.evaluation.logic_model import (
-    Alternative,
-    ContributionRecord,
-    ContributionVerdict,
-    EVIDENCE_LEVELS,
     EXAMPLE_LOGIC_MODEL,
     Element,
     Finding,
     Indicator,
     Link,
-    LinkEvidence,
     LogicModel,
-    MAYNE_STEPS,
     OUTCOME_STAGES,
     SMART_FIELDS,
     STAGES,
     SmartResult,
-    assess_contribution,
+    StrictRecord,
     check_logic_model,
     example_logic_model,
     findings_table,
     indicators_table,
     logic_graph,
     parse_logic_model,
-    read_contribution,
     read_logic_model,
     smart_check,
 )
+from stp_helpers.evaluation import contribution
+from stp_helpers.evaluation.contribution import (
+    Alternative,
+    ContributionRecord,
+    ContributionVerdict,
+    EVIDENCE_LEVELS,
+    LinkEvidence,
+    MAYNE_STEPS,
+    assess_contribution,
+    read_contribution,
+)
 from stp_helpers.evaluation import spc
 from stp_helpers.evaluation.spc import (
+    DemandRecord,
     EXAMPLE_SERIES,
+    IndicatorValue,
     MIN_BASELINE,
     RULES,
+    SeriesError,
     Signal,
     TargetJudgement,
     XmRLimits,
     detect_signals,
     example_demand,
+    failure_demand_summary,
+    failure_share_by_period,
+    indicator_series,
     judge_target,
     moving_ranges,
     parse_series,
+    read_demand,
+    read_indicators,
     signals_table,
     xmr_limits,
     xmr_table,
 )
 from stp_helpers.evaluation import indicators
-from stp_helpers.evaluation.indicators import (
-    DemandRecord,
-    IndicatorValue,
-    failure_demand_summary,
-    failure_share_by_period,
-    indicator_series,
-    read_demand,
-    read_indicators,
-)
 
 __all__ = [
     "Alternative",
@@ -84,12 +87,15 @@ __all__ = [
     "RULES",
     "SMART_FIELDS",
     "STAGES",
+    "SeriesError",
     "Signal",
     "SmartResult",
+    "StrictRecord",
     "TargetJudgement",
     "XmRLimits",
     "assess_contribution",
     "check_logic_model",
+    "contribution",
     "detect_signals",
     "example_demand",
     "example_logic_model",

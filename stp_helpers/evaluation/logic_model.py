@@ -57,9 +57,7 @@ from stp_helpers.io.tables import load_yaml, problems_from
 __all__ = [
     "STAGES", "OUTCOME_STAGES", "Element", "Link", "Indicator", "LogicModel", "Finding",
     "read_logic_model", "parse_logic_model", "logic_graph", "check_logic_model", "findings_table",
-    "smart_check", "SmartResult", "indicators_table",
-    "MAYNE_STEPS", "EVIDENCE_LEVELS", "ContributionRecord", "ContributionVerdict",
-    "read_contribution", "assess_contribution", "EXAMPLE_LOGIC_MODEL", "example_logic_model",
+    "smart_check", "SmartResult", "indicators_table", "EXAMPLE_LOGIC_MODEL", "example_logic_model",
 ]
 
 #: The workbook's stages, in order.
@@ -70,11 +68,11 @@ _STAGE_WORDS = {"input": "Inputs", "activity": "Activities", "output": "Outputs"
                 "medium": "Medium-term outcomes", "long": "Long-term outcomes", "impact": "Impact"}
 
 
-class _Strict(BaseModel):
+class StrictRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
 
-class Element(_Strict):
+class Element(StrictRecord):
     """One box of the logic model."""
 
     id: str = Field(min_length=1, description="a short id, e.g. A1")
@@ -83,7 +81,7 @@ class Element(_Strict):
     description: str | None = None
 
 
-class Link(_Strict):
+class Link(StrictRecord):
     """A link of the theory of change, with the assumption it rests on."""
 
     source: str = Field(alias="from", min_length=1, description="the id of the element the link starts from")
@@ -92,7 +90,7 @@ class Link(_Strict):
     feedback: bool = Field(False, description="true for a deliberate backward (feedback) link")
 
 
-class Indicator(_Strict):
+class Indicator(StrictRecord):
     """An indicator of an outcome: what SMART (``SM-1``) asks of it."""
 
     id: str = Field(min_length=1, description="a short id, used in indicators.csv, e.g. neet_rate")
@@ -119,7 +117,7 @@ class Indicator(_Strict):
         return str(value) if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool) else value
 
 
-class LogicModel(_Strict):
+class LogicModel(StrictRecord):
     """The contents of ``logic_model.yaml``."""
 
     title: str = Field("Logic model", description="a short title")
@@ -406,117 +404,6 @@ def indicators_table(model: LogicModel) -> pd.DataFrame:
 
 # ------------------------------------------------------ contribution analysis
 #: Mayne's six steps (Mayne 2001; 2008), keyed as in contribution.yaml.
-MAYNE_STEPS = {
-    "question": "1. Set out the cause-effect question",
-    "theory": "2. Develop the postulated theory of change, with its risks and other influences",
-    "evidence": "3. Gather the existing evidence",
-    "story": "4. Assemble the contribution story and find its weak points",
-    "more_evidence": "5. Seek more evidence",
-    "revised_story": "6. Revise and strengthen the story",
-}
-#: Evidence ratings, weakest first (CA-1).
-EVIDENCE_LEVELS = ("none", "weak", "moderate", "strong")
-
-
-class LinkEvidence(_Strict):
-    """The evidence for one link of the contribution path."""
-
-    source: str = Field(alias="from", min_length=1, description="the id of the element the link starts from")
-    target: str = Field(alias="to", min_length=1, description="the id of the element the link goes to")
-    evidence: Literal[EVIDENCE_LEVELS] = Field(description="strong, moderate, weak or none")  # type: ignore[valid-type]
-    notes: str = Field(min_length=1, description="what the evidence is")
-    cites: str | None = Field(None, description="the case source id, e.g. seed-003, or 'synthetic'")
-
-
-class Alternative(_Strict):
-    """A rival explanation of the outcome."""
-
-    explanation: str = Field(min_length=1)
-    assessed: bool = Field(description="true once the evidence on it has been weighed")
-    finding: str | None = Field(None, description="what the evidence says about it")
-
-
-class ContributionRecord(_Strict):
-    """The contents of ``contribution.yaml``."""
-
-    claim: str = Field(min_length=1, description="the contribution claim, in a sentence")
-    source: str | None = None
-    synthetic: bool = False
-    steps: dict[Literal[tuple(MAYNE_STEPS)], str] = Field(  # type: ignore[valid-type]
-        description="the six steps: question, theory, evidence, story, more_evidence, revised_story")
-    path: list[str] = Field(min_length=2, description="element ids of the logic model, from activity to outcome")
-    links: list[LinkEvidence] = Field(min_length=1)
-    alternatives: list[Alternative] = Field(default_factory=list)
-
-
-def read_contribution(path: str | Path) -> ContributionRecord:
-    """Read and validate ``contribution.yaml`` (all six of Mayne's steps must be there)."""
-    path = Path(path)
-    data, lines = load_yaml(path)
-    name = relative(path)
-    if not isinstance(data, dict):
-        raise CaseFileError([Problem(name, "The file should hold 'key: value' fields.", line=1,
-                                     fix="Start with 'claim:', 'steps:', 'path:' and 'links:'.")])
-    try:
-        record = ContributionRecord.model_validate(data)
-    except ValidationError as err:
-        raise CaseFileError(problems_from(err, path, ContributionRecord, lines=lines)) from err
-    absent = [k for k in MAYNE_STEPS if not record.steps.get(k, "").strip()]
-    if absent:
-        raise CaseFileError([Problem(name, f"Step(s) {', '.join(absent)} of the six are missing.",
-                                     line=lines.get(("steps",)), column="steps",
-                                     fix="Write a few sentences for each of: " + ", ".join(MAYNE_STEPS) + ".")])
-    return record
-
-
-@dataclass(frozen=True)
-class ContributionVerdict:
-    """What ``CA-1`` concludes about a contribution claim."""
-
-    credible: bool
-    reasons: tuple[str, ...]
-    links: pd.DataFrame
-
-    def __repr__(self) -> str:
-        head = "Credible (CA-1)." if self.credible else "Not yet credible (CA-1)."
-        return " ".join([head, *self.reasons])
-
-
-def assess_contribution(record: ContributionRecord, model: LogicModel) -> ContributionVerdict:
-    """Apply ``CA-1`` to a contribution record tied to a logic model.
-
-    Each consecutive pair on ``record.path`` must be a link of the logic
-    model; its evidence rating comes from ``record.links`` (``none`` when
-    absent).  The claim is credible when every link is at least moderate and
-    every rival explanation has been assessed.
-
-    Returns
-    -------
-    ContributionVerdict
-        ``links`` has columns from, to, assumption, evidence, notes, in_model.
-    """
-    graph = logic_graph(model)
-    known = {(l.source, l.target): l for l in record.links}
-    rows, reasons = [], []
-    for u, v in zip(record.path, record.path[1:]):
-        in_model = graph.has_edge(u, v)
-        ev = known.get((u, v))
-        level = ev.evidence if ev else "none"
-        rows.append({"from": u, "to": v, "assumption": graph.edges[u, v]["assumption"] or "" if in_model else "",
-                     "evidence": level, "notes": ev.notes if ev else "", "in_model": in_model})
-        if not in_model:
-            reasons.append(f"{u} → {v} is not a link of the logic model.")
-        elif EVIDENCE_LEVELS.index(level) < EVIDENCE_LEVELS.index("moderate"):
-            reasons.append(f"The evidence for {u} → {v} is {level}; it needs to be at least moderate.")
-    for alt in record.alternatives:
-        if not alt.assessed:
-            reasons.append(f"The rival explanation '{alt.explanation}' has not been assessed.")
-    if not reasons:
-        reasons.append(f"Every link of {' → '.join(record.path)} has at least moderate evidence and "
-                       f"all {len(record.alternatives)} rival explanations have been assessed.")
-    credible = all(r["in_model"] and EVIDENCE_LEVELS.index(r["evidence"]) >= 2 for r in rows) and all(
-        a.assessed for a in record.alternatives)
-    return ContributionVerdict(credible, tuple(reasons), pd.DataFrame(rows))
 
 
 #: The methods reference's worked example ``LM-T1`` as YAML (crisis navigators).
