@@ -249,7 +249,7 @@ class ClassStore:
             check_student_id(student)
         query = "SELECT question, answer FROM class_answers WHERE lesson = ? AND run = ? AND student = ?"
         # a plain read first (thirty pages poll every two seconds); the write lock only to start a run
-        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+        with self._damaged_as_error(), closing(sqlite3.connect(self.path, timeout=30)) as db:
             row = db.execute("SELECT run, step, updated FROM lesson_runs WHERE lesson = ? AND current = 1",
                              (lesson,)).fetchone()
             if row and _now() - dt.datetime.fromisoformat(row[2]) <= self.idle:
