@@ -13,8 +13,15 @@ they never print a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import signal
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
+import webbrowser
 from collections.abc import Sequence
 
 from stp_helpers import paths
@@ -73,8 +80,6 @@ GALLERY_READY_SECONDS = 90
 
 
 def _port_taken(host: str, port: int) -> bool:
-    import socket
-
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -95,10 +100,6 @@ def _check_port(host: str, port: int) -> None:
 
 def _ready(proc: object, port: int, token: str, lesson: bool) -> bool:
     """Wait until the server answers on 127.0.0.1:``port`` and its pools are full; False if it stopped."""
-    import json
-    import time
-    import urllib.request
-
     request = urllib.request.Request(f"http://127.0.0.1:{port}/stp/ready",
                                      headers={"Authorization": f"token {token}"} if token else {})
     answered = None
@@ -123,10 +124,7 @@ def _ready(proc: object, port: int, token: str, lesson: bool) -> bool:
 
 def _stop_tree(proc: object, grace: float = 30) -> None:
     """Stop Voilà (which stops its kernels), then any of its processes still running."""
-    import signal
-    import subprocess
-
-    import psutil
+    import psutil  # imported here: only stopping the server walks its process tree
 
     try:
         family = psutil.Process(proc.pid).children(recursive=True)
@@ -163,7 +161,9 @@ def _on_signal(signum: int, frame: object) -> None:
 
 def _print_addresses(args: argparse.Namespace, host: str, token: str, teacher: str) -> str:
     """Print where the gallery (and the class) are; return the address to open in a browser."""
-    from stp_helpers import serving
+    from stp_helpers import (
+        serving,  # imported here: the other commands never load the server's modules
+    )
 
     gallery = "voila/render/index.ipynb"
     lesson = f"stp/class/{args.lesson_name}" if args.lesson_name else ""
@@ -196,11 +196,9 @@ def _print_addresses(args: argparse.Namespace, host: str, token: str, teacher: s
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import signal
-    import subprocess
-    import webbrowser
-
-    from stp_helpers import serving
+    from stp_helpers import (
+        serving,  # imported here: the other commands never load the server's modules
+    )
 
     preheat = list(args.preheat) if args.preheat is not None else ["index.ipynb"]
     fill_delay, lessons, args.lesson_name = None, [], ""
@@ -246,8 +244,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    import subprocess
-
     cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={paths.NOTEBOOKS_DIR}",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}"]
     if args.no_browser:

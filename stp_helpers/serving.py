@@ -30,16 +30,24 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from stp_helpers import paths
 from stp_helpers.charts import offline as chart_js
-from stp_helpers.io.atomic import write_atomic
 from stp_helpers.display import HTML
 from stp_helpers.errors import StpError
+from stp_helpers.io.atomic import write_atomic
 
-__all__ = ["voila_arguments", "preheat_arguments", "lesson_preheat", "lesson_source", "publish_chart_bundle",
-           "chart_bundle_url", "classroom_token", "lan_addresses", "teacher_page"]
+__all__ = [
+    "chart_bundle_url",
+    "classroom_token",
+    "lan_addresses",
+    "lesson_preheat",
+    "lesson_source",
+    "preheat_arguments",
+    "publish_chart_bundle",
+    "teacher_page",
+    "voila_arguments",
+]
 
 #: Where the workbook's Voilà template keeps its static files (served below
 #: ``<base_url>voila/templates/stp/static/`` by Voilà, standalone or as an extension).

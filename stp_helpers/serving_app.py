@@ -53,10 +53,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from stp_helpers.classroom.handlers import class_handlers
 
-from stp_helpers.classroom.handlers import class_handlers
-
-__all__ = ["ClassroomIdentityProvider", "StpVoila", "StpVoilaHandler", "QuerySocket", "TEACHER_PAGES",
-           "ReadyHandler", "is_teacher", "is_teacher_page", "pool_status", "require_teacher", "scrub_token", "main"]
+__all__ = ["TEACHER_PAGES", "ClassroomIdentityProvider", "QuerySocket", "ReadyHandler", "StpVoila", "StpVoilaHandler",
+           "is_teacher", "is_teacher_page", "main", "pool_status", "require_teacher", "scrub_token"]
 
 #: Notebooks (below ``notebooks/``) only the teacher's token opens.
 TEACHER_PAGES = frozenset({"teaching/teacher.ipynb"})
@@ -220,7 +218,7 @@ class StpVoila(Voila):
         handlers = [(spec[0], swap.get(spec[1], spec[1]), *spec[2:]) if isinstance(spec, tuple) else spec
                     for spec in super().init_handlers()]
         return [(url_path_join(self.server_url, "/stp/ready"), ReadyHandler),
-                *class_handlers(self.server_url, is_teacher=is_teacher), *handlers]
+                *class_handlers(self.server_url, is_teacher=is_teacher, lessons=self.lessons), *handlers]
 
 
 main = StpVoila.launch_instance
