@@ -121,8 +121,8 @@ def test_a_teacher_and_two_students_on_the_kernel_less_class_page(class_server: 
     before = kernels(class_server)
     contexts, pages = [], {}
 
-    def open_page(role: str, url: str) -> object:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    def open_page(role: str, url: str, width: int = 1280) -> object:
+        context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
         contexts.append(context)
         page = context.new_page()
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
@@ -136,6 +136,11 @@ def test_a_teacher_and_two_students_on_the_kernel_less_class_page(class_server: 
             page.get_by_role("heading", name="Stage 1: Predict").wait_for(timeout=30_000)
             assert page.locator("figure svg").count() == 1, "the run so far is drawn, without a kernel"
         assert kernels(class_server) == before, "the class page starts no kernel"
+        phone = open_page("phone", f"{class_server}/stp/class/{LESSON}?token={STUDENT}", width=412)
+        phone.get_by_role("heading", name="Stage 1: Predict").wait_for(timeout=30_000)
+        widths = phone.evaluate("() => [document.documentElement.scrollWidth, "
+                                "document.querySelector('figure svg').getBoundingClientRect().width]")
+        assert widths[0] <= 412 and 300 < widths[1] <= 412, f"the whole run fits a phone's width: {widths}"
         for role, answer in (("ada", "S-shaped"), ("bo", "exponential")):
             page = pages[role]
             page.get_by_label(answer, exact=True).check()
