@@ -25,9 +25,13 @@ import pandas as pd
 
 from stp_helpers.futures import robustness
 from stp_helpers.futures import scenarios as fut
-from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
+from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks.matching import canonical as normalise
+from stp_helpers.checks.exercise import Exercise
+from stp_helpers.checks.inputs import Choice, Choices
 
-__all__ = ["critical_uncertainties", "robust_option", "contradicted_scenario", "tree_scenario"]
+__all__ = ["critical_uncertainties", "robust_option", "contradicted_scenario", "tree_scenario", "axes_exercise",
+           "robust_exercise", "contradiction_exercise"]
 
 
 def critical_uncertainties(answer: Any, drivers: Sequence[fut.Driver], prediction: Any = None) -> Feedback:
@@ -99,8 +103,9 @@ def robust_option(answer: Any, payoffs: pd.DataFrame | robustness.Payoffs, bette
         return Feedback(True, right=right, question=question)
     chosen = options[normalise(answer)]
     return Feedback(False, right=[f"{chosen}'s largest regret is {regrets.loc[chosen, 'max regret']:,.4g}{u}."],
-                    fix="Compare each option's largest regret (the last column of the regret table) and take the "
-                        "smallest; a high payoff in one future is not enough.", question=question)
+                    fix="For each option, find its largest regret across the futures (how far it falls short of the "
+                        "best option there) and take the smallest; a high payoff in one future is not enough.",
+                    question=f"Which future would make you regret choosing {chosen} most, and by how much?")
 
 
 def contradicted_scenario(answer: Any, claims: pd.DataFrame, prediction: Any = None) -> Feedback:
@@ -164,3 +169,53 @@ def tree_scenario(answer: Any, tree: fut.Futures | Sequence[fut.Question], answe
                         question=question)
     return Feedback(False, fix="Start at the first question and follow one answer at a time; "
                                "remember that a 'no' ends its branch.", question=question)
+
+
+# --- exercise apps: the same checks, with inputs that fit the task ----------------------------------
+
+def _none_if_empty(prediction: Any) -> Any:
+    return None if prediction is Ellipsis else prediction
+
+
+def axes_exercise(drivers: Sequence[fut.Driver], answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "choose the critical uncertainties": tick the two drivers that make the axes."""
+    names = [d.driver for d in drivers]
+    axes = fut.choose_axes(drivers)
+    app = Exercise(
+        "critical_uncertainties", lambda a, p: critical_uncertainties(
+            sorted(a) if isinstance(a, set) else a, drivers, prediction=_none_if_empty(p)),
+        Choices("The two axes", names), f"{axes[0]} and {axes[1]}",
+        explanation="The two critical uncertainties with the largest impact × uncertainty make the axes; a driver "
+                    "with high impact but low uncertainty is predetermined and belongs in every scenario.",
+        predict=Choice("Which driver will head the list?", names),
+        title="Tick the two drivers that make the axes of a 2×2.")
+    return app.submit(answer, prediction)
+
+
+def robust_exercise(payoffs: robustness.Payoffs, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "find the robust option": the option with the smallest largest regret."""
+    table = payoffs.table if isinstance(payoffs, robustness.Payoffs) else payoffs
+    better = payoffs.better if isinstance(payoffs, robustness.Payoffs) else "higher"
+    names = [str(o) for o in table.index]
+    app = Exercise(
+        "robust_option", lambda a, p: robust_option(a, payoffs, prediction=_none_if_empty(p)), Choice("Option", names),
+        str(robustness.minimax_regret(table, better)),
+        explanation="Take each option's largest regret across the scenarios and choose the smallest. The robust "
+                    "option may never be the best in any single scenario.",
+        predict=Choice("Which would you pick if you had to commit today?", names),
+        title="Which option has the smallest largest regret?")
+    return app.submit(answer, prediction)
+
+
+def contradiction_exercise(claims: pd.DataFrame, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "spot a scenario the model contradicts": one of the scenarios."""
+    names = list(dict.fromkeys(str(s) for s in claims["scenario"]))
+    failed = list(dict.fromkeys(str(s) for s in claims.loc[~claims["holds"].astype(bool), "scenario"]))
+    app = Exercise(
+        "contradicted_scenario", lambda a, p: contradicted_scenario(a, claims, prediction=_none_if_empty(p)),
+        Choice("Scenario", names), ", ".join(failed) or "none",
+        explanation="In the housing bottleneck, crises last longer, so people pile up in crisis; but those same people "
+                    "are not at risk, so fewer are at risk than today. The story counted the same people twice.",
+        predict=Choice("Which story sounds right but may not be?", names),
+        title="Which scenario makes a claim its model run does not support?")
+    return app.submit(answer, prediction)

@@ -26,8 +26,11 @@ import pandas as pd
 
 from stp_helpers import sd
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks.exercise import Exercise
+from stp_helpers.checks.inputs import Choice
+from stp_helpers.checks.prediction import choice_note
 
-__all__ = ["behaviour_mode", "policy_lever", "validation_flaw"]
+__all__ = ["behaviour_mode", "policy_lever", "validation_flaw", "mode_exercise", "lever_exercise", "flaw_exercise"]
 
 _HINTS = {
     "exponential": "does the change keep speeding up, or slow down towards a limit?",
@@ -77,7 +80,7 @@ def behaviour_mode(answer: Any, series: Any, prediction: Any = None) -> Feedback
                             question=question)
         hint = _HINTS.get(actual, "how does the slope change over the run?")
         return Feedback(False, fix=f"Look at the second half of the run: {hint} "
-                                   "Use sd.classify_behaviour(series) to check.", question=question)
+                                   "Then name the shape of the whole run, start to end.", question=question)
     right = [f"The series shows {_mode_name(actual)}."]
     if isinstance(prediction, str):
         if _norm(prediction) == _norm(actual):
@@ -137,11 +140,11 @@ def policy_lever(answer: Any, model: sd.Model, outcome: str, parameters: Sequenc
                     question="Which constants could a policy change?")
 
 
-def validation_flaw(answer: Any, model_or_report: Any) -> Feedback:
+def validation_flaw(answer: Any, model_or_report: Any, *, prediction: Any = ...) -> Feedback:
     """Check the name of the validation test that a flawed model fails.
 
     ``model_or_report`` is a :class:`sd.Model` (validated here) or a
-    :class:`sd.ValidationReport`.
+    :class:`sd.ValidationReport`; ``prediction`` is the test the learner expected to fail.
     """
     if is_placeholder(answer):
         return your_turn()
@@ -159,13 +162,58 @@ def validation_flaw(answer: Any, model_or_report: Any) -> Feedback:
     given = _norm(answer)
     for check in failed:
         if given and (given in _norm(check.test) or _norm(check.test) in given):
+            note = choice_note(prediction, check.test, "the test it fails", "What did you picture the model doing?")
             return Feedback(True, right=[f"{check.test} fails: {check.sentence}"],
-                            question="What change to the model's structure would stop the stock going below "
-                                     "its limit, and which loop would that add?")
+                            question=note or "What change to the model's structure would stop the stock going "
+                                             "below its limit, and which loop would that add?")
     names = [c.test for c in report.checks]
     if any(given and given in _norm(n) for n in names):
         return Feedback(False, right=[f"{answer} is one of the tests, and the model passes it."],
-                        fix="Read the status column of the report: which test says FAIL?",
+                        fix="Picture the model at the edges: with a flow switched off, or a stock at zero. Which test looks there?",
                         question="Why can a model pass its unit checks and still be wrong?")
     return Feedback(False, fix=f"Name a test from the report: {', '.join(names)}.",
                     question="Which test pushes parameters to values nobody would choose?")
+
+
+# --- exercise apps: the same checks, with inputs that fit the task ----------------------------------
+
+def mode_exercise(series: Any, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "name the behaviour mode": one of the modes of the methods reference (BM-1)."""
+    modes = [m for m in sd.modes.MODES if m != "other"]
+    actual = sd.classify_behaviour(_series(series))
+    app = Exercise(
+        "behaviour_mode", lambda a, p: behaviour_mode(a, series, prediction=None if p is ... else p),
+        Choice("Mode", modes), actual,
+        explanation="Early on the reinforcing loop (more people, more births) dominates; later the balancing loop "
+                    "(crowding as the population nears capacity) takes over.",
+        predict=Choice("Which mode do you expect?", modes), title="Which behaviour mode does the population show?")
+    return app.submit(answer, prediction)
+
+
+def lever_exercise(model: sd.Model, outcome: str, answer: Any = ..., prediction: Any = ...,
+                   parameters: Sequence[str] | None = None, policy: Mapping[str, float] | None = None) -> Exercise:
+    """The app for "find the policy lever": one of the model's levers (listed alphabetically)."""
+    table = sd.lever_effects(model, outcome, levers=parameters, policy=policy)
+    names = sorted(table["parameter"])
+    app = Exercise(
+        "policy_lever", lambda a, p: policy_lever(a, model, outcome, parameters, prediction=None if p is ... else p,
+                                                  policy=policy),
+        Choice("Lever", names), str(table["parameter"].iloc[0]),
+        explanation="The strongest lever is not always one a service controls: ask who could change it, and how.",
+        predict=Choice("Which do you expect to move the outcome most?", names),
+        title=f"Which lever moves {outcome}'s final value most across its range?")
+    return app.submit(answer, prediction)
+
+
+def flaw_exercise(model: sd.Model, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "spot the flaw a validation test finds": one of the automated tests."""
+    report = sd.validate(model)
+    tests = [c.test for c in report.checks]
+    failed = [c.test for c in report.checks if c.status == "fail"]
+    app = Exercise(
+        "validation_flaw", lambda a, p: validation_flaw(a, report, prediction=p), Choice("Test", tests),
+        ", ".join(failed) or "none",
+        explanation="With the tap off, a fixed outflow keeps draining an empty bath and the water goes below zero. "
+                    "Making the outflow depend on the water in the tub (a balancing loop) removes the flaw.",
+        predict=Choice("Which test will it fail?", tests), title="Which automated test does the flawed model fail?")
+    return app.submit(answer, prediction)
