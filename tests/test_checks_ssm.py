@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from stp_helpers import ssm
-from stp_helpers.ssm import quality as ssm_checks
 from stp_helpers.checks import ssm as check
 from stp_helpers.ssm.records import Activity, ActivityModel, ComparisonRow, Concern, Conflict, RichPicture
 
@@ -25,108 +24,108 @@ T_TABLE = [
 
 @pytest.mark.parametrize("given,made,valid", T_TABLE, ids=[f"{a}->{b}" for a, b, _ in T_TABLE])
 def test_t_rule_known_answers(given: str, made: str, valid: bool) -> None:
-    verdict = ssm_checks.check_transformation(given, made)
+    verdict = ssm.check_transformation(given, made)
     assert verdict.valid is valid
     assert verdict.reason.startswith("Valid" if valid else "T-error")
 
 
 def test_t_rule_gives_the_reason() -> None:
-    assert "resource" in ssm_checks.check_transformation("building", "hospital").reason
-    assert "'reports'" not in ssm_checks.check_transformation("staff", "reports").reason.split("?")[1]
-    different = ssm_checks.check_transformation("referrals", "assessments")
+    assert "resource" in ssm.check_transformation("building", "hospital").reason
+    assert "'reports'" not in ssm.check_transformation("staff", "reports").reason.split("?")[1]
+    different = ssm.check_transformation("referrals", "assessments")
     assert not different.valid and "different thing" in different.reason
-    assert not ssm_checks.check_transformation("need", "need").valid
-    assert "needs an input" in ssm_checks.check_transformation("", "need met").reason
+    assert not ssm.check_transformation("need", "need").valid
+    assert "needs an input" in ssm.check_transformation("", "need met").reason
     for word in ("money", "budget", "equipment", "IT", "system"):
-        assert not ssm_checks.check_transformation(word, f"{word} used").valid, word
-    assert ssm_checks.check_transformation("unmet need", "need met").valid
-    assert ssm_checks.check_transformation("services commissioned in silos", "services commissioned together").valid
+        assert not ssm.check_transformation(word, f"{word} used").valid, word
+    assert ssm.check_transformation("unmet need", "need met").valid
+    assert ssm.check_transformation("services commissioned in silos", "services commissioned together").valid
 
 
 def _good() -> ssm.Catwoe:
     return ssm.read_ssm(FIXTURES / "respite.yaml").worldviews[0]
 
 
-def _rules(findings: list[ssm_checks.Finding]) -> dict[str, ssm_checks.Finding]:
+def _rules(findings: list[ssm.Finding]) -> dict[str, ssm.Finding]:
     return {f.rule: f for f in findings}
 
 
 def test_a_good_catwoe_passes_every_check() -> None:
-    found = ssm_checks.check_catwoe(_good())
+    found = ssm.check_catwoe(_good())
     assert [f.rule for f in found] == ["RD-1", "CW-1", "RD-2", "RD-3", "CW-2", "RD-4", "RD-5", "5E-1"]
     assert all(f.passed for f in found), [str(f) for f in found if not f.passed]
 
 
 def test_ssm_t4_empty_owner_fails_rd1_naming_o() -> None:
-    found = _rules(ssm_checks.check_catwoe(_good().model_copy(update={"owners": ""})))
+    found = _rules(ssm.check_catwoe(_good().model_copy(update={"owners": ""})))
     assert not found["RD-1"].passed
     assert found["RD-1"].message.startswith("O (owners) is empty.")
 
 
 def test_cw1_vague_elements() -> None:
-    found = _rules(ssm_checks.check_catwoe(_good().model_copy(update={"customers": "everyone"})))
+    found = _rules(ssm.check_catwoe(_good().model_copy(update={"customers": "everyone"})))
     assert not found["CW-1"].passed and "C (customers) reads 'everyone'" in found["CW-1"].message
-    assert _rules(ssm_checks.check_catwoe(_good().model_copy(update={"environment": "TBC"})))["CW-1"].passed is False
+    assert _rules(ssm.check_catwoe(_good().model_copy(update={"environment": "TBC"})))["CW-1"].passed is False
 
 
 def test_rd2_several_things_in_t() -> None:
     cw = _good()
     several = cw.model_copy(update={"transformation": ssm.Transformation(input="carers and patients",
                                                                          output="carers and patients supported")})
-    assert not _rules(ssm_checks.check_catwoe(several))["RD-2"].passed
+    assert not _rules(ssm.check_catwoe(several))["RD-2"].passed
     modifier = cw.model_copy(update={"transformation": ssm.Transformation(
         input="people facing labels and thresholds", output="people supported")})
-    assert _rules(ssm_checks.check_catwoe(modifier))["RD-2"].passed
+    assert _rules(ssm.check_catwoe(modifier))["RD-2"].passed
 
 
 def test_rd3_uses_the_t_rule() -> None:
     bad = _good().model_copy(update={"transformation": ssm.Transformation(input="funding", output="services")})
-    found = _rules(ssm_checks.check_catwoe(bad))["RD-3"]
+    found = _rules(ssm.check_catwoe(bad))["RD-3"]
     assert not found.passed and found.message.startswith("T-error: 'funding' is a resource")
 
 
 def test_cw2_customers_also_owners() -> None:
     same = _good().model_copy(update={"owners": "the council, carers of people with dementia"})
-    found = _rules(ssm_checks.check_catwoe(same))["CW-2"]
+    found = _rules(ssm.check_catwoe(same))["CW-2"]
     assert not found.passed and "both the customers and the owners" in found.message
 
 
 def test_rd4_pqr_distinct_and_r_not_p_reworded() -> None:
     cw = _good().model_copy(update={"p": "reduce repeat homelessness", "q": "coordinating casework",
                                     "r": "reduce repeat homelessness"})
-    assert "same thing" in _rules(ssm_checks.check_catwoe(cw))["RD-4"].message
+    assert "same thing" in _rules(ssm.check_catwoe(cw))["RD-4"].message
     reworded = cw.model_copy(update={"r": "reduce homelessness that repeats"})
-    found = _rules(ssm_checks.check_catwoe(reworded))["RD-4"]
+    found = _rules(ssm.check_catwoe(reworded))["RD-4"]
     assert not found.passed and "100% of R's words are also in P" in found.message
-    assert _rules(ssm_checks.check_catwoe(_good()))["RD-4"].passed
+    assert _rules(ssm.check_catwoe(_good()))["RD-4"].passed
 
 
 def test_rd5_key_phrase_missing() -> None:
     cw = _good().model_copy(update={"q": "booking breaks", "customers": "families of people with dementia"})
-    found = _rules(ssm_checks.check_catwoe(cw))["RD-5"]
+    found = _rules(ssm.check_catwoe(cw))["RD-5"]
     assert not found.passed and "does not mention C ('families of people with dementia')" in found.message
 
 
 def test_5e1_measures_and_effectiveness_looks_at_r() -> None:
     cw = _good()
     none = cw.model_copy(update={"measures": ssm.Measures()})
-    assert _rules(ssm_checks.check_catwoe(none))["5E-1"].message.startswith("Efficacy has no measure.")
+    assert _rules(ssm.check_catwoe(none))["5E-1"].message.startswith("Efficacy has no measure.")
     at_p = cw.model_copy(update={"measures": cw.measures.model_copy(
         update={"effectiveness": "need for respite care met, per carer"})})
-    found = _rules(ssm_checks.check_catwoe(at_p))["5E-1"]
+    found = _rules(ssm.check_catwoe(at_p))["5E-1"]
     assert not found.passed and "looks at P" in found.message
 
 
 def test_rich_picture_rules() -> None:
     good = ssm.read_ssm(FIXTURES / "respite.yaml").rich_picture
-    assert all(f.passed for f in ssm_checks.check_rich_picture(good))
+    assert all(f.passed for f in ssm.check_rich_picture(good))
     bad = good.model_copy(update={
         "concerns": [Concern(quote="No breaks")], "conflicts": [Conflict(parties=["carers"], about="nights")],
         "practitioner": "analyst", "issues": ["The solution is a new booking app"], "version": ""})
-    found = _rules(ssm_checks.check_rich_picture(bad))
+    found = _rules(ssm.check_rich_picture(bad))
     assert [r for r, f in found.items() if not f.passed] == ["RP-1", "RP-2", "RP-3", "RP-4", "RP-5"]
     assert "'analyst'" in found["RP-3"].message and "version" in found["RP-5"].message
-    assert not _rules(ssm_checks.check_rich_picture(RichPicture()))["RP-3"].passed
+    assert not _rules(ssm.check_rich_picture(RichPicture()))["RP-3"].passed
 
 
 def _chain(n: int, monitoring: bool = True) -> ActivityModel:
@@ -139,12 +138,12 @@ def _chain(n: int, monitoring: bool = True) -> ActivityModel:
 
 @pytest.mark.parametrize("n,ok", [(4, False), (5, True), (9, True), (10, False)])
 def test_ssm_t3_model_size(n: int, ok: bool) -> None:
-    assert _rules(ssm_checks.check_model(_chain(n)))["CM-1"].passed is ok
+    assert _rules(ssm.check_model(_chain(n)))["CM-1"].passed is ok
 
 
 def test_model_rules_on_a_good_model() -> None:
     record = ssm.read_ssm(FIXTURES / "respite.yaml")
-    found = ssm_checks.check_model(record.models[0], record.worldviews[0])
+    found = ssm.check_model(record.models[0], record.worldviews[0])
     assert [f.rule for f in found] == ["CM-1", "CM-2", "CM-3", "CM-4", "CM-5", "CM-6"]
     assert all(f.passed for f in found), [str(f) for f in found if not f.passed]
 
@@ -153,57 +152,57 @@ def test_cm2_labels_start_with_a_verb() -> None:
     for label in ("The assessment of need", "Assessment of need", "Booking breaks"):
         model = _chain(5).model_copy()
         model.activities[0] = model.activities[0].model_copy(update={"label": label})
-        assert not _rules(ssm_checks.check_model(model))["CM-2"].passed, label
+        assert not _rules(ssm.check_model(model))["CM-2"].passed, label
     model = _chain(5)
     model.activities[0] = model.activities[0].model_copy(update={"label": "Bring carers together"})
-    assert _rules(ssm_checks.check_model(model))["CM-2"].passed
+    assert _rules(ssm.check_model(model))["CM-2"].passed
 
 
 def test_cm3_monitoring_and_control_required() -> None:
-    found = _rules(ssm_checks.check_model(_chain(6, monitoring=False)))["CM-3"]
+    found = _rules(ssm.check_model(_chain(6, monitoring=False)))["CM-3"]
     assert not found.passed and "no monitor activity" in found.message
 
 
 def test_cm4_traces_to_the_root_definition() -> None:
     cw = ssm.make_catwoe("x", customers="tenants", transformation=("rent arrears", "rent arrears cleared"))
-    found = _rules(ssm_checks.check_model(_chain(5), cw))["CM-4"]
+    found = _rules(ssm.check_model(_chain(5), cw))["CM-4"]
     assert not found.passed and "T ('rent arrears')" in found.message
-    assert "CM-4" not in _rules(ssm_checks.check_model(_chain(5)))
+    assert "CM-4" not in _rules(ssm.check_model(_chain(5)))
 
 
 def test_cm5_orphan_and_cm6_cycle() -> None:
     model = _chain(5)
     orphan = model.model_copy(update={"activities": [*model.activities, Activity(id="z", label="Wait")]})
-    found = _rules(ssm_checks.check_model(orphan))["CM-5"]
+    found = _rules(ssm.check_model(orphan))["CM-5"]
     assert not found.passed and found.message.startswith("z ('Wait') is connected to no other activity")
     acts = [a.model_copy(update={"after": ["a5"]}) if a.id == "a1" else a for a in model.activities]
-    cyc = _rules(ssm_checks.check_model(model.model_copy(update={"activities": acts})))["CM-6"]
+    cyc = _rules(ssm.check_model(model.model_copy(update={"activities": acts})))["CM-6"]
     assert not cyc.passed and "a1 → a2 → a3 → a4 → a5 → a1" in cyc.message
-    assert _rules(ssm_checks.check_model(model))["CM-6"].passed
+    assert _rules(ssm.check_model(model))["CM-6"].passed
 
 
 def test_comparison_rules() -> None:
     model = ssm.read_ssm(FIXTURES / "respite.yaml").models[0]
-    found = _rules(ssm_checks.check_comparison(model))
+    found = _rules(ssm.check_comparison(model))
     assert found["CMP-1"].passed and found["CMP-3"].passed
     assert found["CMP-2"].message.startswith("1 of 2 changes are both desirable and feasible")
     assert "a5's change is not yet culturally feasible" in found["CMP-2"].message
     rows = [r.model_copy(update={"comments": ""}) if r.activity == "a2" else r for r in model.comparison[:-1]]
-    bad = _rules(ssm_checks.check_comparison(model.model_copy(update={"comparison": rows})))
+    bad = _rules(ssm.check_comparison(model.model_copy(update={"comparison": rows})))
     assert not bad["CMP-1"].passed and bad["CMP-1"].message.startswith("a2 does not exist")
     assert not bad["CMP-3"].passed and "starting with c1" in bad["CMP-3"].message
     twice = model.model_copy(update={"comparison": [*model.comparison, ComparisonRow(activity="a3", exists="yes")]})
-    assert "a3 has more than one" in _rules(ssm_checks.check_comparison(twice))["CMP-3"].message
+    assert "a3 has more than one" in _rules(ssm.check_comparison(twice))["CMP-3"].message
 
 
 def test_whole_record_and_outputs() -> None:
     record = ssm.read_ssm(FIXTURES / "respite.yaml")
-    found = ssm_checks.check_record(record)
+    found = ssm.check_record(record)
     assert len(found) == 5 + 8 * 2 + 6 + 3
-    table = ssm_checks.findings_table(found)
+    table = ssm.findings_table(found)
     assert list(table.columns) == ["scope", "rule", "ok", "message"]
-    assert ssm_checks.findings_text(found).startswith(f"{sum(f.passed for f in found)} of {len(found)} checks pass.")
-    html = ssm_checks.findings_html(ssm_checks.check_catwoe(ssm.make_catwoe("x", transformation=("staff", "reports"))))
+    assert ssm.findings_text(found).startswith(f"{sum(f.passed for f in found)} of {len(found)} checks pass.")
+    html = ssm.findings_html(ssm.check_catwoe(ssm.make_catwoe("x", transformation=("staff", "reports"))))
     assert html.index("warn") < html.index('class="ssm-finding ok"') and "T-error" in html
 
 
@@ -251,6 +250,6 @@ def test_exercise_3_spotlight_comparison() -> None:
     assert "'z9' is not an activity" in check.spotlight_comparison({**answer, "z9": "yes"}).fix
     assert "not yes, partly or no" in check.spotlight_comparison({**answer, "a1": "maybe"}).fix
     model = check.salford_model()
-    assert all(f.passed for f in ssm_checks.check_model(model) if f.rule != "CM-4")
+    assert all(f.passed for f in ssm.check_model(model) if f.rule != "CM-4")
     assert "seed-003" in check.salford_process().text
     assert list(check.spotlight_evidence().index) == list(answer)

@@ -22,7 +22,7 @@ import html
 import textwrap
 
 from stp_helpers.display import HTML
-from stp_helpers.evaluation.logic_model import STAGES, LogicModel, _STAGE_WORDS, check_logic_model
+from stp_helpers.evaluation.logic_model import STAGES, LogicModel, STAGE_WORDS, check_logic_model
 
 __all__ = ["draw_logic_model", "FLAG", "FONT_SIZE"]
 
@@ -76,7 +76,7 @@ def draw_logic_model(model: LogicModel, *, flag: bool = True) -> HTML:
              'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555555"/></marker></defs>']
     for s in stages:
         x = 20 + column[s] * _COL + _BOX_W / 2
-        words = _STAGE_WORDS[s].split(" ", 1)
+        words = STAGE_WORDS[s].split(" ", 1)
         for i, word in enumerate(words):
             parts.append(f'<text x="{x:.0f}" y="{20 + 17 * i + (8 if len(words) == 1 else 0)}" text-anchor="middle" '
                          f'font-size="{FONT_SIZE}" font-weight="bold">{html.escape(word)}</text>')

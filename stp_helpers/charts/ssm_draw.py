@@ -28,7 +28,7 @@ import networkx as nx
 from stp_helpers.display import HTML
 from stp_helpers.errors import GraphError
 from stp_helpers.ssm.records import ActivityModel
-from stp_helpers.ssm.quality import activity_graph
+from stp_helpers.ssm.models import activity_graph
 
 __all__ = ["draw_activity_model", "FONT_SIZE"]
 

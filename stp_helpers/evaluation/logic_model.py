@@ -64,7 +64,7 @@ __all__ = [
 STAGES = ("input", "activity", "output", "short", "medium", "long", "impact")
 #: The outcome stages (short about 1–3 years, medium, long about 4–6).
 OUTCOME_STAGES = ("short", "medium", "long")
-_STAGE_WORDS = {"input": "Inputs", "activity": "Activities", "output": "Outputs", "short": "Short-term outcomes",
+STAGE_WORDS = {"input": "Inputs", "activity": "Activities", "output": "Outputs", "short": "Short-term outcomes",
                 "medium": "Medium-term outcomes", "long": "Long-term outcomes", "impact": "Impact"}
 
 

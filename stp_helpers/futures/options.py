@@ -45,7 +45,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from stp_helpers.display import Markdown, join, md
-from stp_helpers.errors import CaseFileError, OptionsError, Problem, StpError
+from stp_helpers.errors import CaseFileError, OptionsError, Problem
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import read_csv_rows
 

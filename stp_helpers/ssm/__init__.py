@@ -1,7 +1,7 @@
 """Soft systems methodology: CATWOE records, root definitions, quality rules and the rich picture.
 
 This package only re-exports; the code lives in its modules:
-``records``, ``quality``, ``rich_picture``.
+``records``, ``quality``, ``models``, ``rich_picture``.
 """
 
 from __future__ import annotations
@@ -41,17 +41,28 @@ from stp_helpers.ssm.records import (
 )
 from stp_helpers.ssm import quality
 from stp_helpers.ssm.quality import (
+    ARTICLES,
     Finding,
+    ING_VERBS,
+    MAX_ACTIVITIES,
+    MIN_ACTIVITIES,
+    NOUN_ENDINGS,
     RESOURCE_WORDS,
+    SOLUTION,
+    SYSTEM_BOUNDARY,
     TVerdict,
-    activity_graph,
     check_catwoe,
+    check_transformation,
+    content_words,
+    tokens,
+)
+from stp_helpers.ssm import models
+from stp_helpers.ssm.models import (
+    activity_graph,
     check_comparison,
     check_model,
     check_record,
     check_rich_picture,
-    check_transformation,
-    content_words,
     findings_html,
     findings_table,
     findings_text,
@@ -67,6 +78,7 @@ from stp_helpers.ssm.rich_picture import (
 )
 
 __all__ = [
+    "ARTICLES",
     "Activity",
     "ActivityModel",
     "Catwoe",
@@ -77,13 +89,19 @@ __all__ = [
     "FIVE_ES",
     "Finding",
     "IMAGE_NAMES",
+    "ING_VERBS",
     "ImageError",
+    "MAX_ACTIVITIES",
     "MAX_IMAGE_BYTES",
+    "MIN_ACTIVITIES",
     "Measures",
+    "NOUN_ENDINGS",
     "PQR",
     "RESOURCE_WORDS",
     "RichPicture",
+    "SOLUTION",
     "STAGES",
+    "SYSTEM_BOUNDARY",
     "SsmRecord",
     "TVerdict",
     "Transformation",
@@ -105,6 +123,7 @@ __all__ = [
     "five_es_table",
     "image_kind",
     "make_catwoe",
+    "models",
     "parse_pqr",
     "parse_ssm_text",
     "pqr_of",
@@ -119,5 +138,6 @@ __all__ = [
     "save_ssm",
     "ssm_yaml",
     "stages_table",
+    "tokens",
     "too_large",
 ]

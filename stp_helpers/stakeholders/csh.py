@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from stp_helpers.errors import CaseFileError, CshError, Problem, StpError
+from stp_helpers.errors import CaseFileError, CshError, Problem
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import read_yaml_model
 

@@ -32,7 +32,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from stp_helpers.errors import CaseFileError, EngagementError, Problem, StpError
+from stp_helpers.errors import CaseFileError, EngagementError, Problem
 from stp_helpers.paths import relative
 from stp_helpers.stakeholders.register import Register
 from stp_helpers.stakeholders.power import grid_table

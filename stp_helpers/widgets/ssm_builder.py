@@ -31,7 +31,8 @@ from stp_helpers import charts
 from stp_helpers.charts.ssm import check_chart
 from stp_helpers.errors import StpError
 from stp_helpers.ssm.records import FIVE_ES, Catwoe, SsmRecord, catwoe_table, default_pqr, make_catwoe, read_ssm, root_definition, save_ssm
-from stp_helpers.ssm.quality import check_catwoe, findings_html, findings_text
+from stp_helpers.ssm.quality import check_catwoe
+from stp_helpers.ssm.models import findings_html, findings_text
 from stp_helpers.charts.ssm_draw import draw_activity_model
 from stp_helpers.ssm.rich_picture import MAX_IMAGE_BYTES, save_rich_picture, too_large
 from stp_helpers.widgets.upload import LimitedUpload
