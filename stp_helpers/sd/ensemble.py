@@ -177,8 +177,11 @@ class Ensemble:
 
     Examples
     --------
-    >>> Ensemble.__init__.__doc__ is None
-    True
+    The translated equations' ``float(...)`` becomes the identity, so an
+    array of runs passes through:
+
+    >>> FUNCTIONS["float"](np.array([0.25, 0.5])).tolist()
+    [0.25, 0.5]
     """
 
     def __init__(self, model: Model) -> None:
