@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stp_helpers import catalogue, charts, paths
 from stp_helpers.case import Case
-from stp_helpers.display import HTML, Markdown
+from stp_helpers.display import HTML, Markdown, md
 from stp_helpers.errors import StpError
 from stp_helpers.standard import load_standard
 from stp_helpers.io.tables import read_yaml_model
@@ -161,9 +161,9 @@ def activity_app(case: Case, number: int) -> Any:
         factory = _resolve(app.factory)
         return factory(case.slug) if "from_case" in app.factory else factory(case)
     wanted = ", ".join(a.artefact for a in guidance(number).apps)
-    return Markdown(f"*{case.meta.title}* has none of the artefacts this duty's apps work on ({wanted}). "
-                    f"Add one to the case folder and list it in case.yaml (see the method notebooks above), "
-                    f"then run this notebook again.")
+    return md("*{title}* has none of the artefacts this duty's apps work on ({wanted}). "
+              "Add one to the case folder and list it in case.yaml (see the method notebooks above), "
+              "then run this notebook again.", title=case.meta.title, wanted=wanted)
 
 
 def reflection_prompt(number: int) -> Markdown:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from stp_helpers import charts
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, bullets
+from stp_helpers.display import Block, Markdown, bullets, join, md, numbered
 from stp_helpers.errors import StpError
 
 __all__ = [
@@ -161,11 +161,13 @@ def scale_chart(case: Case, people: int) -> alt.Chart:
 
 
 def case_card(case: Case) -> Markdown:
-    """Return the case's title, organisation, summary and sources as Markdown."""
-    lines = [f"**{case.meta.title}**", "", f"*Organisation:* {case.meta.organisation}", "",
-             case.meta.summary.strip(), "", "*Sources:*"]
-    lines += [f"- {case.cite(s.id)}" + (f" ({s.publisher})" if s.publisher else "") for s in case.meta.sources]
-    return Markdown("\n".join(lines))
+    """Return the case's title, organisation, summary and sources as Markdown (case text escaped)."""
+    parts = [md("**{title}**\n\n*Organisation:* {organisation}\n\n{summary}\n\n*Sources:*",
+                title=case.meta.title, organisation=case.meta.organisation,
+                summary=Block(case.meta.summary))]
+    parts += [md("- {source}" + (" ({publisher})" if s.publisher else ""),
+                 source=case.cite(s.id), publisher=s.publisher or "") for s in case.meta.sources]
+    return join(parts)
 
 
 def synopsis(case: Case) -> Markdown:
@@ -175,4 +177,4 @@ def synopsis(case: Case) -> Markdown:
 
 def questions(case: Case) -> Markdown:
     """Return the case's questions for stakeholders as a numbered list."""
-    return Markdown("\n".join(f"{i}. {q}" for i, q in enumerate(case.meta.questions, start=1)))
+    return numbered(case.meta.questions)

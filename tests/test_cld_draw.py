@@ -96,3 +96,49 @@ def test_focus_keeps_the_part_and_refuses_unknown_names() -> None:
     assert "unmet_need" in graph
     with pytest.raises(GraphError, match="'nobody'"):
         focus(graph, ["nobody"])
+
+
+# --- stable diagrams: positions kept across edits, loop ids by content, marker ids per drawing ---
+
+def test_editor_keeps_positions_and_loop_ids_when_adding(cld_t1) -> None:
+    import re as _re
+
+    from stp_helpers.widgets.cld_editor import CldEditor
+
+    editor = CldEditor(cld_t1)
+    before = dict(editor.positions)
+    ids_before = {tuple(lp.variables): lp.id for lp in editor.loops}
+    editor.add_variable("staff morale")
+    editor.add_link("W", "staff morale", "-")
+    editor.add_link("staff morale", "S", "-")
+    assert all(editor.positions[v] == before[v] for v in before)
+    assert "staff_morale" in editor.positions
+    ids_after = {tuple(lp.variables): lp.id for lp in editor.loops}
+    assert all(ids_after[k] == v for k, v in ids_before.items())
+    assert len(ids_after) > len(ids_before)
+    assert len(set(ids_after.values())) == len(ids_after)  # a new loop takes a free id
+    drawn = {v: float(x) for v, x in _re.findall(
+        r'data-id="([^"]+)"[^>]*><tspan x="([\d.]+)"', editor.drawing.value)}
+    assert set(drawn) >= set(before)
+    assert all(drawn[v] == round(before[v][0], 1) for v in before)  # the drawing uses the kept positions
+
+
+def test_marker_ids_differ_between_drawings_of_one_page(cld_t1) -> None:
+    import re as _re
+
+    plain = draw_cld(cld_t1).html
+    highlighted = draw_cld(cld_t1, "R1").html
+    ids = lambda svg: set(_re.findall(r'<marker id="([^"]+)"', svg))  # noqa: E731
+    assert len(ids(plain)) == 2 and len(ids(highlighted)) == 2
+    assert ids(plain).isdisjoint(ids(highlighted))
+    for svg in (plain, highlighted):
+        for ref in _re.findall(r'url\(#([^)]+)\)', svg):
+            assert ref in ids(svg)
+
+
+def test_svg_title_lists_every_loop(cld_t1) -> None:
+    svg = draw_cld(cld_t1).html
+    title = svg.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Causal loop diagram: 5 variables, 9 links, 5 loops.")
+    for loop_id in ("B1", "B2", "R1", "R2", "R3"):
+        assert f"{loop_id} (" in title

@@ -21,9 +21,10 @@ CLD: 2 variables, 2 links; highlighted B1
 from __future__ import annotations
 
 import html
+import hashlib
 import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import altair as alt
@@ -85,6 +86,66 @@ def _positions(graph: nx.DiGraph) -> dict[Any, tuple[float, float]]:
     return out
 
 
+def place(graph: nx.DiGraph, known: Mapping[Any, tuple[float, float]] | None = None
+          ) -> dict[Any, tuple[float, float]]:
+    """Positions of every variable, keeping those in ``known`` where they are.
+
+    With nothing known, the whole map is laid out afresh.  Otherwise each new
+    variable goes near the variables it links to (or, with no links, into the
+    emptiest part of the drawing): of candidate spots on rings around them,
+    the one farthest from every placed variable.  Deterministic, so an editor
+    that passes its last positions moves nothing when a variable or link is added.
+
+    >>> from stp_helpers.cld import build_cld
+    >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "+")])
+    >>> before = place(g)
+    >>> g.add_edge("b", "c", polarity="+", delay=False)
+    >>> after = place(g, before)
+    >>> all(after[v] == before[v] for v in before), "c" in after
+    (True, True)
+    """
+    kept = {v: tuple(p) for v, p in (known or {}).items() if v in graph}
+    if not kept:
+        return _positions(graph)
+    out: dict[Any, tuple[float, float]] = dict(kept)
+    for v in sorted((v for v in graph.nodes if v not in out), key=str):
+        near = [out[u] for u in sorted(set(graph.predecessors(v)) | set(graph.successors(v)), key=str) if u in out]
+        centres = [(sum(p[0] for p in near) / len(near), sum(p[1] for p in near) / len(near))] if near else \
+            [(_WIDTH / 2, _HEIGHT / 2)]
+        rings = (130, 200, 280) if near else (0, 150, 260, 340)
+        candidates = [(cx + r * math.cos(2 * math.pi * k / 16), cy + r * math.sin(2 * math.pi * k / 16))
+                      for cx, cy in centres for r in rings for k in range(16 if r else 1)]
+        inside = [(x, y) for x, y in candidates
+                  if _MARGIN * 0.8 <= x <= _WIDTH - _MARGIN * 0.8 and _MARGIN * 0.5 <= y <= _HEIGHT - _MARGIN * 0.5]
+        best = max(inside or candidates, key=lambda c: min((math.hypot(c[0] - p[0], c[1] - p[1])
+                                                            for p in out.values()), default=0.0))
+        out[v] = (round(best[0], 1), round(best[1], 1))
+    return out
+
+
+def _marker_prefix(*parts: Any) -> str:
+    """An id prefix for a drawing's markers, unique to what they draw (stable across runs)."""
+    return "cld-" + hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:10]
+
+
+def svg_heading(graph: nx.DiGraph, loops: LoopList) -> str:
+    """The accessible title of a CLD: its size, then each loop with its variables.
+
+    >>> from stp_helpers.cld import build_cld, find_loops
+    >>> g, _ = build_cld([("a", "b", "+"), ("b", "a", "-")])
+    >>> svg_heading(g, find_loops(g))
+    'Causal loop diagram: 2 variables, 2 links, 1 loop. B1 (balancing): a, b.'
+    """
+    n, m, k = graph.number_of_nodes(), graph.number_of_edges(), len(loops)
+    head = (f"Causal loop diagram: {n} variable{'s' if n != 1 else ''}, {m} link{'s' if m != 1 else ''}, "
+            f"{k} loop{'s' if k != 1 else ''}.")
+    kinds = {"R": "reinforcing", "B": "balancing"}
+    shown = [f"{lp.id} ({kinds.get(lp.polarity, 'undetermined')}): {', '.join(lp.labels or lp.variables)}."
+             for lp in list(loops)[:12]]
+    more = [f"And {k - 12} more."] if k > 12 else []
+    return " ".join([head] + shown + more)
+
+
 def _lines(text: str) -> list[str]:
     return textwrap.wrap(text, _WRAP) or [text]
 
@@ -135,6 +196,7 @@ def draw_cld(
     *,
     loops: LoopList | None = None,
     title: str | None = None,
+    positions: Mapping[Any, tuple[float, float]] | None = None,
 ) -> HTML:
     """Draw a causal loop diagram as an inline SVG.
 
@@ -147,7 +209,9 @@ def draw_cld(
     loops : LoopList or None
         The loops already listed, to resolve ``loop`` by id without listing again.
     title : str or None
-        Accessible title of the drawing (default: a count of variables and links).
+        Accessible title of the drawing (default: its size and every loop, see :func:`svg_heading`).
+    positions : mapping or None
+        Positions to keep (from :func:`place` or an earlier drawing); new variables are placed around them.
 
     Returns
     -------
@@ -181,12 +245,16 @@ def draw_cld(
     on_loop = set(chosen.links) if chosen is not None else set()
     colour = {"R": charts.REINFORCING, "B": charts.BALANCING}.get(
         chosen.polarity if chosen else "", "#CC79A7")
-    pos = _positions(graph)
+    pos = place(graph, positions)
     n, m = graph.number_of_nodes(), graph.number_of_edges()
     text = f"CLD: {n} variable{'s' if n != 1 else ''}, {m} link{'s' if m != 1 else ''}"
     if chosen is not None:
         text += f"; highlighted {chosen.id}"
-    heading = title or text
+    heading = title or svg_heading(graph, loops if loops is not None else find_loops(graph))
+    if chosen is not None and title is None:
+        heading += f" Highlighted: {chosen.id}."
+    marker = _marker_prefix(sorted(map(str, graph.edges)), sorted(pos.items(), key=str),
+                            chosen.id if chosen else "", colour)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="stp-cld" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
         f'width="{_WIDTH}" style="max-width:100%;height:auto;font-family:{html.escape(charts.FONT)}" '
@@ -195,7 +263,7 @@ def draw_cld(
         "<defs>",
     ]
     for name, fill in (("plain", LINK_COLOUR), ("loop", colour)):
-        parts.append(f'<marker id="cld-head-{name}" viewBox="0 0 10 10" refX="9" refY="5" '
+        parts.append(f'<marker id="{marker}-{name}" viewBox="0 0 10 10" refX="9" refY="5" '
                      f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
                      f'<polygon points="0,0 10,5 0,10" fill="{fill}"/></marker>')
     parts.append("</defs>")
@@ -228,7 +296,7 @@ def draw_cld(
             angle = math.degrees(math.atan2(dy, dx))
         kind = "cld-link cld-on-loop" if highlighted else "cld-link"
         links.append(f'<path class="{kind}" d="{d}" fill="none" stroke="{stroke}" '
-                     f'stroke-width="{width}" marker-end="url(#cld-head-{"loop" if highlighted else "plain"})">'
+                     f'stroke-width="{width}" marker-end="url(#{marker}-{"loop" if highlighted else "plain"})">'
                      f"<title>{html.escape(_label(graph, u))} → {html.escape(_label(graph, v))} "
                      f"({data['polarity']}{', delayed' if data.get('delay') else ''})</title></path>")
         sign = {"+": "+", "-": _MINUS}.get(data["polarity"], "?")

@@ -45,8 +45,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stp_helpers import paths
-from stp_helpers.display import Markdown
+from stp_helpers.display import Markdown, join, md
 from stp_helpers.errors import CaseFileError, Problem, StpError
+from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import load_yaml, problems_from
 
 __all__ = [
@@ -477,11 +478,8 @@ def read_ssm(path: str | Path) -> SsmRecord:
 
 def parse_ssm_text(text: str, name: str = _SSM_FILE) -> SsmRecord:
     """Validate ``ssm.yaml`` text (e.g. before saving it), reporting every problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise CaseFileError([Problem(name, f"The text is not valid YAML: {err}.")]) from err
-    return record_from_dict(data, name)
+    data, lines = parse_yaml(text, name)
+    return record_from_dict(data, name, lines)
 
 
 def ssm_yaml(record: SsmRecord) -> str:
@@ -567,16 +565,13 @@ def changes_to_act_on(model: ActivityModel) -> list[str]:
             if row.change.strip() and row.desirable and row.feasible]
 
 
-def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def report_markdown(record: SsmRecord, *, title: str = "Soft Systems Methodology",
                     cite: str | None = None) -> Markdown:
     """Return the report section: root definitions, activity models and comparisons.
 
     The text is Markdown (it also renders as HTML in a notebook); paste it
-    into a report or convert it with any Markdown tool.
+    into a report or convert it with any Markdown tool.  Case text is
+    escaped (:func:`stp_helpers.display.md`).
 
     Examples
     --------
@@ -584,27 +579,30 @@ def report_markdown(record: SsmRecord, *, title: str = "Soft Systems Methodology
     >>> print(report_markdown(rec).text.splitlines()[0])
     ## Soft Systems Methodology
     """
-    out = [f"## {title}", "", f"**Situation.** {record.situation}", ""]
+    out = [md("## {title}\n\n**Situation.** {situation}\n", title=title, situation=record.situation)]
     if cite:
-        out += [f"Source: {cite}.", ""]
-    out += ["### Root definitions", ""]
+        out += [md("Source: {cite}.\n", cite=cite)]
+    out += [Markdown("### Root definitions\n")]
     for cw in record.worldviews:
-        who = f" ({cw.stakeholder})" if cw.stakeholder else ""
-        out += [f"- **{cw.id}**{who}: {root_definition(cw)}"]
+        who = " ({who})" if cw.stakeholder else ""
+        out += [md("- **{id}**" + who + ": {definition}", id=cw.id, who=cw.stakeholder or "",
+                   definition=root_definition(cw))]
     for model in record.models:
-        out += ["", f"### Activity model {model.id} (from {model.root})", ""]
+        out += [md("\n### Activity model {id} (from {root})\n", id=model.id, root=model.root)]
         for act in model.activities:
-            deps = f" (after {', '.join(act.after)})" if act.after else ""
-            tag = "" if act.kind == "operational" else f" [{act.kind}]"
-            out.append(f"{model.activities.index(act) + 1}. {act.label}{tag}{deps}")
+            deps = " (after {deps})" if act.after else ""
+            tag = "" if act.kind == "operational" else " [{kind}]"
+            out.append(md(f"{model.activities.index(act) + 1}. {{label}}{tag}{deps}", label=act.label,
+                          kind=act.kind, deps=", ".join(act.after)))
         if model.comparison or model.activities:
             table = comparison_table(model)
-            out += ["", "| Activity | Exists? | How done | How judged | Candidate change |",
-                    "| --- | --- | --- | --- | --- |"]
+            out += [Markdown("\n| Activity | Exists? | How done | How judged | Candidate change |\n"
+                             "| --- | --- | --- | --- | --- |")]
             for aid, row in table.iterrows():
-                out.append(f"| {_md_cell(row['label'])} | {row['exists']} | {_md_cell(row['how done'])} | "
-                           f"{_md_cell(row['how judged'])} | {_md_cell(row['change'])} |")
+                out.append(md("| {label} | {exists} | {done} | {judged} | {change} |", label=row["label"],
+                              exists=row["exists"], done=row["how done"], judged=row["how judged"],
+                              change=row["change"]))
         changes = changes_to_act_on(model)
-        out += ["", "**Changes both desirable and feasible:** "
-                + ("; ".join(changes) if changes else "none yet.")]
-    return Markdown("\n".join(out))
+        out += [md("\n**Changes both desirable and feasible:** {changes}",
+                   changes="; ".join(changes) if changes else "none yet.")]
+    return join(out)

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import re
@@ -27,7 +28,7 @@ import networkx as nx
 
 from stp_helpers import case as cases
 from stp_helpers import charts, cld
-from stp_helpers.charts.cld_draw import draw_cld, loop_count_chart
+from stp_helpers.charts.cld_draw import draw_cld, loop_count_chart, place
 from stp_helpers.errors import GraphError, StpError
 from stp_helpers.io.cld_csv import read_case_cld, write_cld_csv
 
@@ -66,11 +67,15 @@ class CldEditor(widgets.VBox):
             raise TypeError("CldEditor needs a CLD (networkx.DiGraph) or a loaded case, not "
                             f"{type(graph_or_case).__name__}.")
         self.graph: nx.DiGraph = graph
-        self.loops: cld.LoopList = cld.find_loops(graph)
+        # Stable diagram: positions are kept across edits, and a loop keeps its id while it exists.
+        self.positions: dict[Any, tuple[float, float]] = place(graph)
+        self._loop_ids: dict[tuple[str, ...], str] = {}
+        self.loops: cld.LoopList = self._stable_loops(cld.find_loops(graph))
         self._folder = Path(folder) if folder is not None else None
         self._subtitle = subtitle
         self._redrawing = False
-        wide = widgets.Layout(width="300px")
+        wide = widgets.Layout(width="300px", max_width="100%")
+        wrap = widgets.Layout(flex_flow="row wrap")
         style = {"description_width": "initial"}
         self.variable = widgets.Text(description="Variable", placeholder="e.g. staff morale",
                                      continuous_update=False, layout=wide, style=style)
@@ -83,7 +88,7 @@ class CldEditor(widgets.VBox):
         self.delay = widgets.Checkbox(description="Delay (||)", value=False, indent=False)
         self.add_link_button = widgets.Button(description="Add link")
         self.remove_link_button = widgets.Button(description="Remove link")
-        self.loop = widgets.Dropdown(description="Highlight", layout=widgets.Layout(width="640px"),
+        self.loop = widgets.Dropdown(description="Highlight", layout=widgets.Layout(width="640px", max_width="100%"),
                                      style=style)
         self.save_button = widgets.Button(description="Save to case", button_style="primary")
         self.status = widgets.HTML()
@@ -91,12 +96,12 @@ class CldEditor(widgets.VBox):
         self.chart = charts.show(loop_count_chart(graph, self.loops, subtitle=subtitle))
         self._refresh(keep_loop=None)
         super().__init__([
-            widgets.HBox([self.variable, self.add_variable_button, self.remove_variable_button]),
-            widgets.HBox([self.source, self.target]),
-            widgets.HBox([self.polarity, self.delay, self.add_link_button, self.remove_link_button]),
+            widgets.HBox([self.variable, self.add_variable_button, self.remove_variable_button], layout=wrap),
+            widgets.HBox([self.source, self.target], layout=wrap),
+            widgets.HBox([self.polarity, self.delay, self.add_link_button, self.remove_link_button], layout=wrap),
             self.loop, self.drawing, self.chart,
             widgets.HBox([self.save_button]), self.status,
-        ], layout=widgets.Layout(width="820px"))
+        ], layout=widgets.Layout(width="100%", max_width="820px"))
         self.add_variable_button.on_click(lambda _: self.add_variable(self.variable.value))
         self.remove_variable_button.on_click(lambda _: self.remove_variable(self.variable.value))
         self.add_link_button.on_click(lambda _: self.add_link(
@@ -215,10 +220,37 @@ class CldEditor(widgets.VBox):
 
     # ----- the one redraw -----
 
+    def _stable_loops(self, found: cld.LoopList) -> cld.LoopList:
+        """The loops with ids kept by content: a loop that existed keeps its id, a new one takes the next free."""
+        taken = set(self._loop_ids.values())
+        fresh: dict[tuple[str, ...], str] = {}
+        for lp in found:
+            key = tuple(map(str, lp.variables))
+            if key in self._loop_ids:
+                fresh[key] = self._loop_ids[key]
+        used = set(fresh.values()) | taken
+        for lp in found:
+            key = tuple(map(str, lp.variables))
+            if key in fresh:
+                continue
+            stable = lp.id
+            if stable in used:
+                letter = lp.id.rstrip("0123456789")
+                n = 1
+                while f"{letter}{n}" in used:
+                    n += 1
+                stable = f"{letter}{n}"
+            fresh[key] = stable
+            used.add(stable)
+        self._loop_ids.update(fresh)
+        loops = tuple(dataclasses.replace(lp, id=fresh[tuple(map(str, lp.variables))]) for lp in found)
+        return dataclasses.replace(found, loops=loops)
+
     def _refresh(self, keep_loop: str | None) -> None:
         self._redrawing = True
         try:
-            self.loops = cld.find_loops(self.graph)
+            self.loops = self._stable_loops(cld.find_loops(self.graph))
+            self.positions = place(self.graph, self.positions)
             names = sorted(((str(d.get("label", v)), v) for v, d in self.graph.nodes(data=True)))
             for box in (self.source, self.target):
                 old = box.value
@@ -229,7 +261,8 @@ class CldEditor(widgets.VBox):
             with self.loop.hold_sync():
                 self.loop.options = options
                 self.loop.value = keep_loop if keep_loop in self.loops.ids() else None
-            self.drawing.value = draw_cld(self.graph, self.loop.value, loops=self.loops).html
+            self.drawing.value = draw_cld(self.graph, self.loop.value, loops=self.loops,
+                                          positions=self.positions).html
             self.chart.chart = loop_count_chart(self.graph, self.loops, subtitle=self._subtitle)
         finally:
             self._redrawing = False

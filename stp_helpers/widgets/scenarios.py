@@ -34,7 +34,7 @@ from stp_helpers.futures import robustness
 from stp_helpers.futures import scenarios as fut
 from stp_helpers.case import Case
 from stp_helpers.charts import scenarios as fut_charts
-from stp_helpers.display import HTML, Markdown
+from stp_helpers.display import HTML, Markdown, join, md
 from stp_helpers.errors import StpError
 
 __all__ = ["CaseFutures", "case_futures", "drivers_view", "drivers_table", "matrix_view", "tree_view", "narratives_view",
@@ -55,9 +55,10 @@ class CaseFutures:
 
     def note(self, file_name: str, what: str) -> Markdown:
         """A calm note saying the case has no ``file_name`` and how to add one."""
-        return Markdown(f"*{self.case.meta.title}* has no `{file_name}`, so there is no {what} to show. "
-                        f"To add one, copy the case (`stp new-case my-case --from {self.case.slug}`) and "
-                        f"write `{file_name}` in the copy; the Wiltshire case has an example.")
+        return md(f"*{{title}}* has no `{file_name}`, so there is no {what} to show. "
+                  "To add one, copy the case (`stp new-case my-case --from {slug}`) and "
+                  f"write `{file_name}` in the copy; the Wiltshire case has an example.",
+                  title=self.case.meta.title, slug=self.case.slug)
 
     def payoffs(self) -> robustness.Payoffs:
         """The case's payoff table (entered, or computed from its model)."""
@@ -143,7 +144,8 @@ def narratives_view(cf: CaseFutures) -> Markdown:
     """Each scenario's name and narrative, as a list."""
     if cf.futures is None:
         return cf.note("futures.yaml", "scenario narrative")
-    return Markdown("\n".join(f"- **{s.name}**: {s.narrative}" for s in cf.futures.scenarios))
+    return join(md("- **{name}**: {narrative}", name=s.name, narrative=s.narrative)
+                for s in cf.futures.scenarios)
 
 
 def horizons_view(cf: CaseFutures) -> pd.DataFrame | Markdown:
