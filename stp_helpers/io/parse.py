@@ -162,8 +162,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
         Not valid YAML, an alias, nesting deeper than :data:`MAX_DEPTH`, or
         a value PyYAML cannot build (such as the date 2024-13-40); with the line.
     """
-    loader = _LimitedLoader(text)
+    loader = None
     try:
+        loader = _LimitedLoader(text)  # the reader refuses control characters at once
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except _Limit as err:
@@ -178,7 +179,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
         raise CaseFileError([Problem(name, f"The file holds a value YAML cannot read ({err}).",
                                      fix=_YAML_FIX)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines = dict(yaml_lines(node)) if node is not None else {}
     return data, lines
 
