@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from stp_helpers.checks.matching import canonical
+
 __all__ = ["Feedback", "is_placeholder", "normalise", "your_turn"]
 
 YOUR_TURN = "Your turn: fill in the cell above, then run this one."
@@ -87,12 +89,17 @@ def is_placeholder(answer: Any) -> bool:
 
 
 def normalise(text: Any) -> str:
-    """Return ``text`` as checks compare answers: lower case, runs of spaces made one.
+    """Return ``text`` as checks compare answers: the one matcher's canonical form.
+
+    Case, articles, punctuation, hyphens, plurals and British/US spelling do not
+    count (see :func:`stp_helpers.checks.matching.canonical`).
 
     >>> normalise("  Early   Help ")
     'early help'
+    >>> normalise("A multi-agency hub") == normalise("multi agency hubs")
+    True
     """
-    return " ".join(str(text).lower().split())
+    return canonical(text)
 
 
 def _track_if_named() -> None:
