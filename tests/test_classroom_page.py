@@ -1,4 +1,4 @@
-"""The class page without a kernel, under the workbook's server with a teacher's and a class's token.
+"""The class page without a kernel, under the workbook's server in classroom mode with a teacher's and a class's token.
 
 Roles are checked over HTTP (a student's token never reaches a teacher's
 address), then a teacher and two students take a lesson in Chromium.
@@ -26,7 +26,13 @@ LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 
 @pytest.fixture(scope="module")
-def class_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def progress(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The class server's progress folder (``STP_PROGRESS``)."""
+    return tmp_path_factory.mktemp("progress")
+
+
+@pytest.fixture(scope="module")
+def class_server(tmp_path_factory: pytest.TempPathFactory, progress: Path) -> Iterator[str]:
     """The workbook's Voilà with two tokens, as ``stp serve --classroom`` runs it (on 127.0.0.1)."""
     from stp_helpers.cli import voila_command, voila_env
 
@@ -34,8 +40,9 @@ def class_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     log = tmp_path_factory.mktemp("class") / "voila.log"
+    env = {**voila_env(), "STP_CLASSROOM": "1", "STP_PROGRESS": str(progress)}
     with open(log, "w") as handle:
-        proc = subprocess.Popen(voila_command(port, token=STUDENT, teacher_token=TEACHER), env=voila_env(),
+        proc = subprocess.Popen(voila_command(port, token=STUDENT, teacher_token=TEACHER), env=env,
                                 stdout=handle, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -188,3 +195,28 @@ def test_a_teacher_and_two_students_on_the_kernel_less_class_page(class_server: 
         for context in contexts:
             context.close()
         store.new_run(LESSON)
+
+
+@pytest.mark.browser
+def test_in_classroom_mode_a_reflection_goes_to_the_browsers_record_not_a_typed_name(
+        class_server: str, browser: object, progress: Path) -> None:
+    """A student cannot write into another learner's progress file by typing that name."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+        page.goto(f"{class_server}/voila/render/duty07.ipynb?token={STUDENT}", wait_until="domcontentloaded",
+                  timeout=180_000)
+        save = page.get_by_role("button", name="Save reflection")
+        save.wait_for(timeout=180_000)
+        assert page.get_by_label("Your name").count() == 0 or not page.get_by_label("Your name").is_visible()
+        page.get_by_placeholder("Write your reflection here").fill("The loops showed me why the fixes failed.")
+        page.get_by_placeholder("Write your reflection here").blur()
+        save.click()
+        page.get_by_text("Saved for this browser (anonymous; duty 7).").wait_for(timeout=60_000)
+        browser_id = page.evaluate("() => localStorage.getItem('stp-student-id')")
+        assert [p.name for p in progress.glob("*.json")] == [f"browser-{browser_id}.json"]
+        assert "fixes failed" in (progress / f"browser-{browser_id}.json").read_text()
+    finally:
+        context.close()
+
