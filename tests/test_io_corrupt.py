@@ -142,3 +142,35 @@ def test_content_checks_leave_other_files_alone(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"\x00\x01")
     assert check_content(path) == []
+
+
+# --- write errors reach the command line as errors with a fix ----------------------
+
+def test_progress_folder_that_cannot_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from stp_helpers.errors import WriteError
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(30, os.strerror(30))
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    with pytest.raises(WriteError, match="ada.json could not be saved: the folder is on a read-only disk"):
+        ProgressStore("ada", root=tmp_path / "progress")
+
+
+def test_portfolio_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    monkeypatch.setenv("STP_PROGRESS", str(tmp_path / "progress"))
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, os.strerror(28))
+
+    monkeypatch.setattr(os, "replace", full)
+    out = tmp_path / "portfolio.html"
+    assert cli.main(["portfolio", "--learner", "ada", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "portfolio.html could not be saved: the disk is full. Free some space" in err
+    assert "internal error" not in err and not out.exists()

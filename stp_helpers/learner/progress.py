@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from stp_helpers import paths
-from stp_helpers.io.atomic import locked, write_atomic
+from stp_helpers.io.atomic import locked, write_atomic, write_error
 from stp_helpers.errors import CaseFileError, StpError
 from stp_helpers.io.parse import parse_json, read_limited
 
@@ -65,8 +65,11 @@ class ProgressStore:
                            fix="Use letters, digits, '.', '_' or '-', e.g. 'ada' or 'a.lovelace'.")
         self.learner = learner
         folder = Path(root) if root is not None else paths.progress_dir()
-        folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / f"{learner}.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise write_error(self.path, err) from err
 
     def _load(self) -> dict[str, Any]:
         if not self.path.exists():
