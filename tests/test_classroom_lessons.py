@@ -173,3 +173,7 @@ def test_the_served_lesson_may_be_a_teachers_own_file(tmp_path: Path, monkeypatc
     served = class_handlers("/")[1][2]["config"].files
     assert served["week-7"] == own and sorted(served) == ["behaviour-mode", "cld-loop-polarity",
                                                           "stakeholder-salience", "week-7"]
+    monkeypatch.setenv("STP_LESSON", str(Path.cwd() / "cld-loop-polarity"))  # `--lesson cld-loop-polarity`
+    assert load_lesson(current_lesson("x")).name == "cld-loop-polarity"
+    assert class_handlers("/")[1][2]["config"].files["cld-loop-polarity"] == paths.DATA_DIR / "lessons" / \
+        "cld-loop-polarity.yaml"

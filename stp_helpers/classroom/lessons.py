@@ -227,7 +227,12 @@ def lesson_path(name_or_path: str | Path) -> Path:
 def served_lesson() -> Path | None:
     """The lesson file the server was started with (``stp serve --lesson FILE`` sets ``STP_LESSON``)."""
     given = os.environ.get(LESSON_ENV, "").strip()
-    return Path(given) if given else None
+    if not given:
+        return None
+    path = Path(given)
+    if not path.is_file() and re.fullmatch(NAME, path.name):  # a shipped lesson named, not a file
+        return lesson_path(path.name)
+    return path
 
 
 def current_lesson(default: str) -> str:
