@@ -49,6 +49,7 @@ from stp_helpers.display import Markdown, join, md
 from stp_helpers.errors import CaseFileError, Problem, StpError
 from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import load_yaml, problems_from
+from stp_helpers.io.saving import save_text
 
 __all__ = [
     "STAGES", "FIVE_ES", "ELEMENTS",
@@ -507,8 +508,6 @@ def save_ssm(record: SsmRecord, folder: str | Path, *, overwrite: bool = False) 
     CaseExistsError
         The folder is a shipped case, or the file exists and ``overwrite`` is False.
     """
-    from stp_helpers.case import save_text
-
     return save_text(folder, _SSM_FILE, ssm_yaml(record), overwrite=overwrite)
 
 

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from stp_helpers.errors import CaseFileError, CshError, Problem
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import read_yaml_model
+from stp_helpers.io.saving import save_text
 
 __all__ = ["Question", "QUESTIONS", "SOURCES", "MODES", "CshError", "CshAnswer", "CshGroup", "CshRecord",
            "word_gap", "same_answer", "answer_text", "read_csh", "load_csh", "questions_table", "answers_table", "tensions",
@@ -413,9 +414,7 @@ def csh_yaml_text(record: CshRecord) -> str:
 
 def save_csh(record: CshRecord, folder: str | Path, *, overwrite: bool = False) -> Path:
     """Write ``csh.yaml`` into a user's case folder atomically (shipped cases refuse)."""
-    from stp_helpers import case as cases
-
-    return cases.save_text(folder, "csh.yaml", csh_yaml_text(record), overwrite=overwrite)
+    return save_text(folder, "csh.yaml", csh_yaml_text(record), overwrite=overwrite)
 
 
 def build_csh(groups: Mapping[str, Mapping[int, tuple[str, str]]]) -> CshRecord:

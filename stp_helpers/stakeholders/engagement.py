@@ -37,6 +37,7 @@ from stp_helpers.paths import relative
 from stp_helpers.stakeholders.register import Register
 from stp_helpers.stakeholders.power import grid_table
 from stp_helpers.io.tables import read_yaml_model
+from stp_helpers.io.saving import save_text
 
 __all__ = ["Step", "WorkshopFormat", "FORMATS", "EngagementError", "PlanItem", "WorkshopOutput", "Workshop",
            "EngagementRecord", "read_engagement", "load_engagement", "suggest_plan", "plan_table",
@@ -335,9 +336,7 @@ def engagement_yaml_text(record: EngagementRecord) -> str:
 
 def save_engagement(record: EngagementRecord, folder: str | Path, *, overwrite: bool = False) -> Path:
     """Write ``engagement.yaml`` into a user's case folder atomically (shipped cases refuse)."""
-    from stp_helpers import case as cases
-
-    return cases.save_text(folder, "engagement.yaml", engagement_yaml_text(record), overwrite=overwrite)
+    return save_text(folder, "engagement.yaml", engagement_yaml_text(record), overwrite=overwrite)
 
 
 def bias_checklist() -> Any:

@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from stp_helpers import paths
 from stp_helpers.errors import CaseFileError, Problem, StakeholderError
 from stp_helpers.io.tables import csv_text, read_csv_rows
+from stp_helpers.io.saving import save_texts
 
 __all__ = [
     "StakeholderError", "Stakeholder", "InfluenceLink", "Register", "QUADRANTS", "SALIENCE_CLASSES",
@@ -414,5 +415,5 @@ def save_register(register: Register, folder: str | Path, *, overwrite: bool = F
     )
 
     _checked(register.stakeholders, register.links)
-    return cases.save_texts(folder, {"stakeholders.csv": register_csv_text(register),
+    return save_texts(folder, {"stakeholders.csv": register_csv_text(register),
                                      "stakeholder_links.csv": links_csv_text(register)}, overwrite=overwrite)
