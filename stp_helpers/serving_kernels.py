@@ -48,7 +48,8 @@ __all__ = ["CappedKernelManager", "ClientKernel", "full_message", "refusal"]
 #: Where the "class is full" page sends the teacher.
 FIX_FULL = ("Teacher: restart with a higher cap, e.g. 'stp serve --classroom --max-kernels 60' "
             "(each app costs about 200-300 MB of memory), or free kernels sooner with a shorter "
-            "'--cull-idle SECONDS' (default 900). Closing an app frees its kernel at once.")
+            "'--cull-idle SECONDS' (default 45: a kernel no page is connected to stops after that long). "
+            "Closing an app frees its kernel at once.")
 #: What a student who opened too many apps is told.
 FIX_CLIENT = ("Close an app you are not using (its tab), then reload this page. "
               "Teacher: 'stp serve --max-kernels-per-client N' sets how many apps one device may keep open.")
