@@ -213,6 +213,10 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
     "indicators.csv": ArtefactKind("indicator time series", "stp_helpers.evaluation.spc:read_indicators"),
     "demand.csv": ArtefactKind("classified demand records (failure / value)", "stp_helpers.evaluation.spc:read_demand"),
     "contribution.yaml": ArtefactKind("contribution analysis record", "stp_helpers.evaluation.contribution:read_contribution"),
+    "scoping.yaml": ArtefactKind("scoping statement agreed with decision-makers (duty 1)",
+                                 "stp_helpers.practice.scoping:read_scoping"),
+    "information_plan.csv": ArtefactKind("information plan: needs, sources, owners, quality and gaps (duty 2)",
+                                         "stp_helpers.practice.information:read_information_plan"),
 }
 
 

@@ -10,6 +10,9 @@ import pytest
 from stp_helpers import case, paths
 from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, StpError
 
+#: The files a fresh case starts with: case.yaml and the templates of the duties' outputs.
+FRESH = sorted(p.name for p in (paths.TEMPLATES_DIR / "case").iterdir() if p.is_file() and not p.name.startswith("."))
+
 
 def test_load_shipped_case() -> None:
     wilts = case.load("wiltshire-complex-needs")
@@ -74,7 +77,7 @@ def test_save_is_atomic_and_refuses_overwrite(tmp_path: Path) -> None:
     assert target.read_text() == "from,to,polarity\na,b,+\n"
     case.save_text(folder, "cld.csv", "from,to,polarity\nb,a,-\n", overwrite=True)
     assert target.read_text() == "from,to,polarity\nb,a,-\n"
-    assert sorted(p.name for p in folder.iterdir()) == ["case.yaml", "cld.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*FRESH, "cld.csv"])
 
 
 def test_save_cleans_up_when_writing_fails(tmp_path: Path) -> None:
@@ -86,7 +89,7 @@ def test_save_cleans_up_when_writing_fails(tmp_path: Path) -> None:
 
     with pytest.raises(TypeError):
         case.save_text(folder, "notes.csv", Boom())  # type: ignore[arg-type]
-    assert sorted(p.name for p in folder.iterdir()) == ["case.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == FRESH
 
 
 def test_shipped_cases_are_read_only() -> None:
@@ -168,7 +171,7 @@ def test_concurrent_saves_never_corrupt_or_silently_overwrite(tmp_path: Path) ->
         outcomes = list(pool.map(_save_worker, [(str(folder), t, True) for t in texts]))
     assert outcomes == ["saved"] * 12
     assert (folder / "cld.csv").read_text() in texts, "the file is always one whole save, never a mix"
-    assert sorted(p.name for p in folder.iterdir()) == ["case.yaml", "cld.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*FRESH, "cld.csv"])
 
 
 # --- interrupted saves, permissions and write errors (issue 21, items 15-18) ---------------
@@ -253,7 +256,7 @@ def test_write_errors_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(os, "replace", refuse)  # the step where a full or read-only disk says no
     with pytest.raises(WriteError, match=f"cld.csv could not be saved: {words}. {fix}"):
         case.save_text(folder, "cld.csv", "from,to,polarity\n")
-    assert sorted(p.name for p in folder.iterdir()) == ["case.yaml"]  # nothing half-written left
+    assert sorted(p.name for p in folder.iterdir()) == FRESH  # nothing half-written left
     assert cli.main(["new-case", "other-case", "--dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert f"could not be saved: {words}" in err and fix in err and "internal error" not in err

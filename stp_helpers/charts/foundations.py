@@ -44,18 +44,21 @@ def behaviour_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: st
 
 
 def sosm_chart(grid: pd.DataFrame, *, title: str, subtitle: str | list[str] | None = None) -> alt.LayerChart:
-    """Jackson's grid: participants across, context down, each cell naming its approaches; the chosen cell in vermillion."""
-    frame = grid.assign(fill=grid["chosen"].map({True: "your case", False: "other cells"}))
+    """Jackson's grid: participants across, context down, each cell naming its approaches.
+
+    The chosen cell is filled vermillion and its text starts "Your case" (colour is never the only carrier).
+    """
+    frame = grid.assign(label=[("Your case; " if chosen else "") + text
+                               for chosen, text in zip(grid["chosen"], grid["approaches"])])
     base = alt.Chart(frame).encode(
         x=alt.X("participants:N", sort=["unitary", "pluralist", "coercive"], title="Participants",
                 axis=alt.Axis(orient="top", labelFontSize=14)),
         y=alt.Y("context:N", sort=["simple", "complex"], title="Problem context", axis=alt.Axis(labelFontSize=14)))
     cells = base.mark_rect(stroke="#000000").encode(
-        color=alt.Color("fill:N", scale=alt.Scale(domain=["your case", "other cells"], range=["#D55E00", "#FFFFFF"]),
-                        legend=alt.Legend(title=None, orient="bottom")),
+        color=alt.condition(alt.datum.chosen, alt.value("#D55E00"), alt.value("#FFFFFF")),
         tooltip=["context", "participants", "approaches", "notebooks"])
     text = base.mark_text(fontSize=13, lineBreak="; ").encode(
-        text="approaches:N", color=alt.condition(alt.datum.chosen, alt.value("#FFFFFF"), alt.value("#000000")))
+        text="label:N", color=alt.condition(alt.datum.chosen, alt.value("#FFFFFF"), alt.value("#000000")))
     return (cells + text).properties(title=_title(title, subtitle), width="container", height=alt.Step(110))
 
 

@@ -35,6 +35,8 @@ __all__ = ["ARTEFACT_NOTEBOOKS", "evidence_table", "build_portfolio", "write_por
 #: Which method notebook each artefact file is evidence of.
 ARTEFACT_NOTEBOOKS = {
     "agency_contacts.csv": "cases/wiltshire.ipynb",
+    "scoping.yaml": "duty01.ipynb",
+    "information_plan.csv": "duty02.ipynb",
     "cld.csv": "methods/cld.ipynb",
     "model.mdl": "methods/stock_flow.ipynb",
     "model.xmile": "methods/stock_flow.ipynb",

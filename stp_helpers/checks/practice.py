@@ -1,0 +1,91 @@
+"""Exercise checks for the duties' outputs: which quality rules a flawed draft breaks.
+
+Examples
+--------
+>>> scoping_rules(["SC-2", "SC-3", "SC-4", "SC-6", "SC-7"], prediction=3)
+Correct. The draft breaks 5 rules: SC-2, SC-3, SC-4, SC-6, SC-7. You predicted 3; what did you not expect? Which would you raise with the client first?
+>>> scoping_rules(["SC-2", "SC-5"])
+Not yet. 1 of your 2 rules is right. SC-5 holds in the draft: reread its constraints. Which rule is easiest to miss when a client has a solution in mind?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks.exercise import Exercise
+from stp_helpers.checks.inputs import Choices, Number
+from stp_helpers.practice import information, scoping
+
+__all__ = ["scoping_rules", "information_rules", "scoping_rules_exercise", "information_rules_exercise"]
+
+_FIELDS = {"SC-1": "client and decision-makers", "SC-2": "purpose", "SC-3": "boundary", "SC-4": "success criteria",
+           "SC-5": "constraints", "SC-6": "participants", "SC-7": "agreement", "IP-1": "sources and owners",
+           "IP-2": "actions", "IP-3": "qualities and gaps", "IP-4": "personal data and lawful bases",
+           "IP-5": "what each need serves"}
+
+
+def _rules(answer: Any, expected: set[str], rules: dict[str, str], question: str, prediction: Any) -> Feedback:
+    if is_placeholder(answer):
+        return your_turn()
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        raise TypeError('answer should be a list of rule ids, e.g. ["SC-1"]')
+    given = {str(a).strip().upper().replace(" ", "-") for a in answer}
+    unknown = sorted(given - set(rules))
+    if unknown:
+        return Feedback(False, fix=f"{unknown[0]} is not a rule here; use {', '.join(rules)}.", question=question)
+    if given == expected:
+        said = [f"The draft breaks {len(expected)} rules: {', '.join(sorted(expected))}."]
+        if isinstance(prediction, int) and not isinstance(prediction, bool):
+            said.append(f"You predicted {prediction}; " + ("as you expected." if prediction == len(expected)
+                                                          else "what did you not expect?"))
+        return Feedback(True, right=said, question=question)
+    right = len(given & expected)
+    extra = sorted(given - expected)
+    said = [f"{right} of your {len(given)} rules {'is' if right == 1 else 'are'} right."]
+    if extra:
+        return Feedback(False, right=said, fix=f"{extra[0]} holds in the draft: reread its {_FIELDS[extra[0]]}.",
+                        question=question)
+    missed = sorted(expected - given)[0]
+    return Feedback(False, right=said, fix=f"One more rule is broken; check the draft's {_FIELDS[missed]} "
+                                          f"({rules[missed]}).", question=question)
+
+
+def scoping_rules(answer: Any, prediction: Any = None) -> Feedback:
+    """Check the rules (SC-1 to SC-7) the example draft scoping statement breaks."""
+    expected = {f.rule for f in scoping.check_scoping(scoping.example_draft())}
+    return _rules(answer, expected, scoping.RULES,
+                  "Which rule is easiest to miss when a client has a solution in mind?"
+                  if not is_placeholder(answer) and set(map(str, answer)) != expected
+                  else "Which would you raise with the client first?", prediction)
+
+
+def information_rules(answer: Any, prediction: Any = None) -> Feedback:
+    """Check the rules (IP-1 to IP-5) the example draft information plan breaks."""
+    expected = {f.rule for f in information.check_information_plan(information.example_draft())}
+    return _rules(answer, expected, information.RULES, "Which gap would stop the model being built at all?",
+                  prediction)
+
+
+def _app(key: str, notebook: str, check: Callable[[Any, Any], Feedback], rules: dict[str, str], model: str,
+         explanation: str, answer: Any, prediction: Any) -> Exercise:
+    app = Exercise(key, check, Choices("Rules the draft breaks", list(rules)), model, explanation=explanation,
+                   predict=Number("Rules you expect it to break", units=f"of {len(rules)}", integer=True),
+                   title="Tick every rule the draft breaks.", notebook=notebook)
+    return app.submit(answer, prediction)
+
+
+def scoping_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "which rules does the draft scoping statement break?"."""
+    found = scoping.check_scoping(scoping.example_draft())
+    return _app("scoping_rules", "duty01.ipynb", lambda a, p: scoping_rules(a, prediction=p), scoping.RULES,
+                ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)
+
+
+def information_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "which rules does the draft information plan break?"."""
+    found = information.check_information_plan(information.example_draft())
+    return _app("information_rules", "duty02.ipynb", lambda a, p: information_rules(a, prediction=p),
+                information.RULES, ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer,
+                prediction)

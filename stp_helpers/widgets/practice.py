@@ -1,0 +1,228 @@
+"""Apps for the duties' outputs: a scoping statement form (duty 1), an information plan editor (duty 2),
+and a structured reflection (Gibbs' cycle) saved with the KSBs it claims.
+
+Examples
+--------
+>>> form = ScopingForm.from_case("wiltshire-complex-needs")
+>>> form.summary
+'1 point to work on: SC-7 (agreed).'
+>>> form.fields["purpose"].value = "Implement a hub for people with complex needs in the county"
+>>> form.check.click()
+>>> form.summary
+'2 points to work on: SC-2 (purpose), SC-7 (agreed).'
+>>> form.save.click()
+>>> "shipped case" in form.status.value
+True
+>>> plan = InformationPlanForm.from_case("stoke-neet")
+>>> plan.summary
+'1 need, 0 points to work on.'
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import ipywidgets as widgets
+import yaml
+
+from stp_helpers import case as cases
+from stp_helpers import paths
+from stp_helpers.case import Case
+from stp_helpers.errors import StpError
+from stp_helpers.practice import information, scoping
+from stp_helpers.widgets.reflection import ReflectionBox
+
+__all__ = ["ScopingForm", "InformationPlanForm", "StructuredReflection", "GIBBS"]
+
+_LISTS = ("decision_makers", "inside", "outside", "success_criteria", "constraints", "participants")
+_LABELS = {"client": "Client", "decision_makers": "Decision-makers", "purpose": "Purpose (a question)",
+           "inside": "Inside the boundary", "outside": "Outside the boundary",
+           "success_criteria": "Success criteria", "constraints": "Constraints", "participants": "Taking part",
+           "agreed_by": "Agreed by", "agreed_date": "Agreed on (YYYY-MM-DD)"}
+
+
+def _template_text(name: str) -> str:
+    return (paths.TEMPLATES_DIR / "case" / name).read_text(encoding="utf-8")
+
+
+def _findings_html(findings: list[scoping.Finding]) -> str:
+    if not findings:
+        return "<p style='font-size:15px;color:#009E73'><b>Every rule passes.</b></p>"
+    items = "".join(f"<li><b>{html.escape(f.rule)}</b> {html.escape(f.field)}: {html.escape(f.problem)} "
+                    f"<i>{html.escape(f.fix)}</i></li>" for f in findings)
+    return f"<ul style='font-size:15px'>{items}</ul>"
+
+
+class ScopingForm(widgets.VBox):
+    """A form for the scoping statement; Check explains each rule it breaks; Save writes ``scoping.yaml``.
+
+    Lists take one item per line.  Saving needs a case of your own (shipped cases are read-only).
+    """
+
+    def __init__(self, statement: scoping.ScopingStatement, case: Case | None = None) -> None:
+        self._case, self._basis = case, statement.basis
+        values = {"client": statement.client, "decision_makers": statement.decision_makers,
+                  "purpose": statement.purpose, "inside": statement.boundary.inside,
+                  "outside": statement.boundary.outside, "success_criteria": statement.success_criteria,
+                  "constraints": statement.constraints, "participants": statement.participants,
+                  "agreed_by": statement.agreed.by if statement.agreed else "",
+                  "agreed_date": statement.agreed.date.isoformat() if statement.agreed and statement.agreed.date else ""}
+        self.fields: dict[str, widgets.Widget] = {}
+        rows: list[widgets.Widget] = []
+        for name, label in _LABELS.items():
+            value = values[name]
+            if name in _LISTS:
+                box = widgets.Textarea(value="\n".join(value), layout=widgets.Layout(width="620px", height="70px"),
+                                       continuous_update=False)
+            else:
+                box = widgets.Text(value=str(value), layout=widgets.Layout(width="620px"), continuous_update=False)
+            self.fields[name] = box
+            rows += [widgets.HTML(f"<b style='font-size:15px'>{html.escape(label)}</b>"), box]
+        self.check = widgets.Button(description="Check", button_style="primary")
+        self.save = widgets.Button(description="Save to my case")
+        self.findings = widgets.HTML()
+        self.status = widgets.HTML()
+        self.summary = ""
+        super().__init__([*rows, widgets.HBox([self.check, self.save]), self.findings, self.status],
+                         layout=widgets.Layout(width="660px"))
+        self.check.on_click(lambda _b: self._update())
+        self.save.on_click(lambda _b: self._save())
+        self._update()
+
+    @classmethod
+    def from_case(cls, slug: str) -> ScopingForm:
+        """Start from the case's ``scoping.yaml``, or the blank template when it has none."""
+        loaded = cases.load(slug)
+        if loaded.has("scoping.yaml"):
+            return cls(loaded.read("scoping.yaml"), loaded)
+        return cls(scoping.parse_scoping(_template_text("scoping.yaml")), loaded)
+
+    def statement(self) -> scoping.ScopingStatement:
+        """The statement as the form holds it."""
+        lines = {n: [x.strip() for x in self.fields[n].value.splitlines() if x.strip()] for n in _LISTS}
+        data: dict[str, object] = {
+            "client": self.fields["client"].value.strip(), "decision_makers": lines["decision_makers"],
+            "purpose": self.fields["purpose"].value.strip(),
+            "boundary": {"inside": lines["inside"], "outside": lines["outside"]},
+            "success_criteria": lines["success_criteria"], "constraints": lines["constraints"],
+            "participants": lines["participants"], "basis": [c.model_dump(exclude_none=True) for c in self._basis]}
+        if self.fields["agreed_by"].value.strip():
+            data["agreed"] = {"by": self.fields["agreed_by"].value.strip(),
+                              "date": self.fields["agreed_date"].value.strip() or None}
+        return scoping.parse_scoping(yaml.safe_dump(data, allow_unicode=True))
+
+    def _update(self) -> None:
+        try:
+            found = scoping.check_scoping(self.statement())
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        self.findings.value = _findings_html(found)
+        plural = "point" if len(found) == 1 else "points"
+        self.summary = (f"{len(found)} {plural} to work on: " + ", ".join(f"{f.rule} ({f.field})" for f in found) + "."
+                        if found else "Every rule passes.")
+        self.status.value = ""
+
+    def _save(self) -> None:
+        try:
+            if self._case is None or self._case.read_only:
+                raise StpError("This is a shipped case, which is read-only.",
+                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
+            cases.save_text(self._case.path, "scoping.yaml", scoping.scoping_text(self.statement()), overwrite=True)
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        self.status.value = "<p>Saved scoping.yaml in your case folder.</p>"
+
+    def __repr__(self) -> str:
+        return f"ScopingForm: {self.summary}"
+
+
+class InformationPlanForm(widgets.VBox):
+    """The information plan as CSV text to edit; Check explains each rule a row breaks; Save writes it."""
+
+    def __init__(self, text: str, case: Case | None = None) -> None:
+        self._case = case
+        self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="200px"),
+                                     continuous_update=False)
+        self.check = widgets.Button(description="Check", button_style="primary")
+        self.save = widgets.Button(description="Save to my case")
+        self.table = widgets.HTML()
+        self.findings = widgets.HTML()
+        self.status = widgets.HTML()
+        self.summary = ""
+        super().__init__([widgets.HTML("<b style='font-size:15px'>information_plan.csv (one row per need)</b>"),
+                          self.text, widgets.HBox([self.check, self.save]), self.findings, self.table, self.status],
+                         layout=widgets.Layout(width="880px"))
+        self.check.on_click(lambda _b: self._update())
+        self.save.on_click(lambda _b: self._save())
+        self._update()
+
+    @classmethod
+    def from_case(cls, slug: str) -> InformationPlanForm:
+        """Start from the case's ``information_plan.csv``, or the template when it has none."""
+        loaded = cases.load(slug)
+        if loaded.has("information_plan.csv"):
+            return cls(information.information_plan_text(loaded.read("information_plan.csv")), loaded)
+        return cls(_template_text("information_plan.csv"), loaded)
+
+    def _update(self) -> None:
+        try:
+            needs = information.parse_information_plan(self.text.value)
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        found = information.check_information_plan(needs)
+        self.findings.value = _findings_html(found)
+        self.table.value = information.plan_table(needs).html
+        self.summary = f"{len(needs)} need{'' if len(needs) == 1 else 's'}, {len(found)} points to work on."
+        self.status.value = ""
+
+    def _save(self) -> None:
+        try:
+            if self._case is None or self._case.read_only:
+                raise StpError("This is a shipped case, which is read-only.",
+                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
+            needs = information.parse_information_plan(self.text.value)
+            cases.save_text(self._case.path, "information_plan.csv", information.information_plan_text(needs),
+                            overwrite=True)
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        self.status.value = "<p>Saved information_plan.csv in your case folder.</p>"
+
+    def __repr__(self) -> str:
+        return f"InformationPlanForm: {self.summary}"
+
+
+#: Gibbs' (1988) reflective cycle: each stage and its prompt.
+GIBBS = (("Description", "What happened? Who was there, what did you do?"),
+         ("Feelings", "What were you thinking and feeling?"),
+         ("Evaluation", "What was good and bad about it?"),
+         ("Analysis", "What sense can you make of it? Which ideas or models explain it?"),
+         ("Conclusion", "What else could you have done?"),
+         ("Action plan", "What will you do next time, and by when?"))
+
+
+class StructuredReflection(ReflectionBox):
+    """A reflection in the six stages of Gibbs' cycle, saved as one text with the KSBs it claims."""
+
+    def __init__(self, duty: int, learner: str | None = None, root: str | None = None) -> None:
+        super().__init__(duty, learner=learner or os.environ.get("STP_LEARNER", ""), root=root)
+        self.stages = {name: widgets.Textarea(placeholder=prompt, layout=widgets.Layout(width="600px", height="60px"),
+                                              continuous_update=False) for name, prompt in GIBBS}
+        self.text.layout.display = "none"
+        parts: list[widgets.Widget] = []
+        for name, _ in GIBBS:
+            parts += [widgets.HTML(f"<b style='font-size:15px'>{name}</b>"), self.stages[name]]
+        self.children = [self.children[0], *parts, *self.children[1:]]
+        for box in self.stages.values():
+            box.observe(self._compose, names="value")
+
+    def _compose(self, change: object = None) -> None:
+        self.text.value = "\n".join(f"{name}: {self.stages[name].value.strip()}" for name, _ in GIBBS
+                                    if self.stages[name].value.strip())
+
+    def __repr__(self) -> str:
+        return f"Structured reflection (Gibbs) for duty {self._duty}: " + ", ".join(n for n, _ in GIBBS)

@@ -1,0 +1,224 @@
+"""Duty outputs: scoping.yaml and information_plan.csv (readers, writers, checks), their forms and exercises,
+and the duty 1 and 2 notebooks on every shipped case and on a fresh case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from stp_helpers import case, catalogue, paths
+from stp_helpers.checks import practice as check
+from stp_helpers.errors import CaseFileError, StpError
+from stp_helpers.practice import information, scoping
+from stp_helpers.widgets.practice import InformationPlanForm, ScopingForm, StructuredReflection
+
+WILTS = case.load("wiltshire-complex-needs")
+PLYMOUTH = case.load("plymouth-alliance")
+
+
+# --- scoping.yaml ---------------------------------------------------------------------------------------------
+
+def test_shipped_scoping_statements_read_and_cite_real_facts() -> None:
+    for shipped in (WILTS, PLYMOUTH):
+        statement = shipped.read("scoping.yaml")
+        facts = {f.id for f in shipped.meta.facts}
+        sources = {s.id for s in shipped.meta.sources}
+        assert all(c.fact in facts for c in statement.basis if c.fact)
+        assert all(c.source in sources for c in statement.basis if c.source)
+        assert any(c.inference for c in statement.basis), "inferences are marked"
+    assert [f.rule for f in scoping.check_scoping(WILTS.read("scoping.yaml"))] == ["SC-7"]
+    assert [(f.rule, f.field) for f in scoping.check_scoping(PLYMOUTH.read("scoping.yaml"))] == [("SC-7", "agreed.date")]
+
+
+def test_scoping_rules_on_hand_made_statements() -> None:
+    good = scoping.ScopingStatement(
+        client="Council", decision_makers=["Director"], purpose="How could partners prevent crises for families?",
+        boundary=scoping.Boundary(inside=["housing"], outside=["national policy"]),
+        success_criteria=["Fewer crisis contacts each year"], constraints=["No new money"],
+        participants=["Officers", "Residents who use the services"],
+        agreed=scoping.Agreement(by="Board", date="2026-01-31"))
+    assert scoping.check_scoping(good) == []
+    vague = good.model_copy(update={"success_criteria": ["Better working"]})
+    assert [str(f) for f in scoping.check_scoping(vague)] == [
+        "SC-4 success_criteria: 'Better working' does not say how it would be seen. "
+        "Add what would be counted or observed, and roughly when."]
+    nobody = good.model_copy(update={"client": ""})
+    assert scoping.check_scoping(nobody)[0].rule == "SC-1"
+
+
+def test_scoping_round_trips_through_its_writer(tmp_path: Path) -> None:
+    statement = WILTS.read("scoping.yaml")
+    target = tmp_path / "scoping.yaml"
+    target.write_text(scoping.scoping_text(statement), encoding="utf-8")
+    assert scoping.read_scoping(target) == statement
+
+
+def test_bad_scoping_names_file_line_and_fix(tmp_path: Path) -> None:
+    bad = tmp_path / "scoping.yaml"
+    bad.write_text("client: Council\npurpose: A question?\nbudget: 5\nagreed:\n  by: Board\n  date: soon\n")
+    with pytest.raises(CaseFileError) as caught:
+        scoping.read_scoping(bad)
+    text = str(caught.value)
+    assert "scoping.yaml" in text and "budget" in text and "agreed.date" in text.replace("agreed, date", "agreed.date")
+    with pytest.raises(StpError, match="not valid YAML"):
+        scoping.parse_scoping("client: [unclosed")
+
+
+# --- information_plan.csv -------------------------------------------------------------------------------------
+
+def test_shipped_information_plans_pass_and_cite_facts() -> None:
+    for shipped in (WILTS, PLYMOUTH):
+        needs = shipped.read("information_plan.csv")
+        assert information.check_information_plan(needs) == []
+        cited = {n.basis for n in needs} - {"inference"}
+        known = {f.id for f in shipped.meta.facts} | {s.id for s in shipped.meta.sources}
+        assert cited <= known
+    assert len(WILTS.read("information_plan.csv")) == 6
+
+
+def test_information_rules_on_the_draft() -> None:
+    found = information.check_information_plan(information.example_draft())
+    assert [(f.rule, f.field.split(" ")[1]) for f in found] == [("IP-1", "2"), ("IP-3", "3"), ("IP-4", "4")]
+
+
+def test_bad_information_plan_names_file_row_column_and_fix(tmp_path: Path) -> None:
+    bad = tmp_path / "information_plan.csv"
+    bad.write_text("need,source,owner,quality,gap\nContacts,records,police,ok,\n,records,police,good,\n")
+    with pytest.raises(CaseFileError) as caught:
+        information.read_information_plan(bad)
+    text = str(caught.value)
+    assert 'row 2, column "quality"' in text and "good, fair, poor, unknown" in text
+    assert 'row 3, column "need"' in text
+    with pytest.raises(StpError, match="Row 2, column 'quality'"):
+        information.parse_information_plan("need,quality\nContacts,ok\n")
+
+
+def test_information_plan_round_trips(tmp_path: Path) -> None:
+    needs = WILTS.read("information_plan.csv")
+    target = tmp_path / "information_plan.csv"
+    target.write_text(information.information_plan_text(needs), encoding="utf-8")
+    assert information.read_information_plan(target) == needs
+
+
+# --- check-case and new-case ----------------------------------------------------------------------------------
+
+def test_check_case_reports_bad_outputs(tmp_path: Path) -> None:
+    folder = case.new_case("my-case", root=tmp_path)
+    assert case.check(folder) == []
+    (folder / "information_plan.csv").write_text("need,source,owner,quality,gap\nx,y,z,great,\n")
+    (folder / "scoping.yaml").write_text("client: [a\n")
+    problems = [str(p) for p in case.check(folder)]
+    assert any("information_plan.csv, row 2" in p and "quality" in p for p in problems)
+    assert any("scoping.yaml" in p and "YAML" in p for p in problems)
+
+
+def test_fresh_case_starts_from_the_templates(tmp_path: Path) -> None:
+    folder = case.new_case("fresh", root=tmp_path)
+    fresh = case.load(folder)
+    assert fresh.has("scoping.yaml") and fresh.has("information_plan.csv")
+    rules = [f.rule for f in scoping.check_scoping(fresh.read("scoping.yaml"))]
+    assert rules == ["SC-7"], "the template shows the shape of a good statement; only the agreement is missing"
+
+
+# --- forms ----------------------------------------------------------------------------------------------------
+
+def test_scoping_form_explains_and_saves_only_to_own_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    form = ScopingForm.from_case("wiltshire-complex-needs")
+    form.fields["outside"].value = ""
+    form.check.click()
+    assert form.summary == "2 points to work on: SC-3 (boundary.outside), SC-7 (agreed)."
+    assert "Say what the work takes in" in form.findings.value
+    form.save.click()
+    assert "read-only" in form.status.value
+    monkeypatch.setenv("STP_DATA", str(tmp_path))
+    folder = case.new_case("mine", root=tmp_path)
+    mine = ScopingForm.from_case("mine")
+    mine.fields["agreed_by"].value = "Board"
+    mine.fields["agreed_date"].value = "2026-02-01"
+    mine.check.click()
+    assert mine.summary == "Every rule passes."
+    mine.save.click()
+    assert "Saved" in mine.status.value
+    assert scoping.read_scoping(folder / "scoping.yaml").agreed.by == "Board"
+
+
+def test_information_form_shows_bad_rows_in_the_app() -> None:
+    form = InformationPlanForm.from_case("wiltshire-complex-needs")
+    assert form.summary == "6 needs, 0 points to work on."
+    form.text.value = "need,quality\nContacts,ok\n"
+    form.check.click()
+    assert "Row 2, column &#x27;quality&#x27;" in form.status.value or "Row 2, column 'quality'" in form.status.value
+
+
+def test_structured_reflection_composes_gibbs_stages(tmp_path: Path) -> None:
+    box = StructuredReflection(duty=1, learner="ada", root=str(tmp_path))
+    box.stages["Description"].value = "Met the director."
+    box.stages["Action plan"].value = "Ask residents next."
+    assert box.text.value == "Description: Met the director.\nAction plan: Ask residents next."
+    box.ksbs.value = ("S9",)
+    box.save.click()
+    assert "Saved for ada" in box.status.value
+
+
+# --- exercises: answer tables ---------------------------------------------------------------------------------
+
+SCOPING = ["SC-2", "SC-3", "SC-4", "SC-6", "SC-7"]
+INFO = ["IP-1", "IP-3", "IP-4"]
+
+
+def test_scoping_rules_answer_table() -> None:
+    assert repr(check.scoping_rules(SCOPING)).startswith("Correct. The draft breaks 5 rules")
+    assert repr(check.scoping_rules(["sc-7", "SC 6", "SC-4", "SC-3", "SC-2"])).startswith("Correct.")
+    assert "SC-5 holds in the draft: reread its constraints." in repr(check.scoping_rules(["SC-2", "SC-5"]))
+    assert "check the draft's boundary" in repr(check.scoping_rules(["SC-2", "SC-4", "SC-6", "SC-7"]))
+    assert "SC-9 is not a rule here" in repr(check.scoping_rules(["SC-9"]))
+    assert repr(check.scoping_rules(...)).startswith("Your turn")
+    assert "You predicted 3; what did you not expect?" in repr(check.scoping_rules(SCOPING, prediction=3))
+    with pytest.raises(TypeError):
+        check.scoping_rules("SC-2")
+
+
+def test_information_rules_answer_table() -> None:
+    assert repr(check.information_rules(INFO)).startswith("Correct. The draft breaks 3 rules")
+    assert repr(check.information_rules(("ip-4", "IP-3", "IP-1"))).startswith("Correct.")
+    assert "IP-2 holds in the draft: reread its actions." in repr(check.information_rules(["IP-1", "IP-2"]))
+    assert "check the draft's personal data and lawful bases" in repr(check.information_rules(["IP-1", "IP-3"]))
+    assert repr(check.information_rules(...)).startswith("Your turn")
+
+
+def test_rule_apps_hide_the_model_answer_until_an_attempt() -> None:
+    app = check.scoping_rules_exercise()
+    assert app.model_panel.value == ""
+    wrong = check.information_rules_exercise(["IP-5"], 1)
+    assert repr(wrong).startswith("Not yet.") and "Model answer." in wrong.model_panel.value
+    assert repr(check.information_rules_exercise(INFO, 3)).startswith("Correct.")
+
+
+# --- the duty notebooks on every case -------------------------------------------------------------------------
+
+DUTY_NOTEBOOKS = ["duty01.ipynb", "duty02.ipynb"]
+CASES = case.list_cases()
+
+
+@pytest.mark.parametrize("notebook", DUTY_NOTEBOOKS)
+@pytest.mark.parametrize("slug", [*sorted(c for c in CASES if (paths.shipped_cases_dir() / c).exists()), "fresh-case"])
+def test_duty_notebook_runs_on_every_case(notebook: str, slug: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+
+    if slug == "fresh-case":
+        monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
+        case.new_case(slug)
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(catalogue.notebook_path(catalogue.entry(notebook))), str(out),
+                               parameters={"CASE": slug}, kernel_name="python3", progress_bar=False,
+                               cwd=str(paths.NOTEBOOKS_DIR))
+    nb = nbformat.read(out, as_version=4)
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    form, exemplar = (("ScopingForm:", "Wiltshire: complex needs across agencies") if notebook == "duty01.ipynb"
+                      else ("InformationPlanForm:", "Contacts with each agency for one person over 19 years"))
+    assert form in text
+    assert exemplar in text, "the exemplar is shown whatever the case"
