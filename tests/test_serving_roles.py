@@ -58,7 +58,9 @@ def lesson(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Class]:
     with open(output, "w") as handle:
         proc = subprocess.Popen([sys.executable, "-m", "stp_helpers.cli", "serve", "--classroom", "--no-browser",
                                  f"--port={port}"], stdout=handle, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                # as a shell starts `stp serve --classroom &`: SIGINT ignored
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     served = Class(proc, port, output)
     deadline = time.monotonic() + 180
     while "Teacher's page with a QR code" not in output.read_text():
@@ -158,7 +160,7 @@ def test_foreign_host_is_accepted_only_because_a_token_guards_the_class(lesson: 
     conn.close()
 
 
-def test_ctrl_c_stops_voila_and_every_kernel(lesson: Class) -> None:
+def test_sigint_stops_voila_and_every_kernel_even_in_the_background(lesson: Class) -> None:
     family = psutil.Process(lesson.proc.pid).children(recursive=True)
     kernels = [p for p in family if "ipykernel" in " ".join(p.cmdline())]
     assert len(family) >= 2 and kernels, [p.cmdline()[:3] for p in family]
