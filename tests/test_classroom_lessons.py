@@ -177,3 +177,30 @@ def test_the_served_lesson_may_be_a_teachers_own_file(tmp_path: Path, monkeypatc
     assert load_lesson(current_lesson("x")).name == "cld-loop-polarity"
     assert class_handlers("/")[1][2]["config"].files["cld-loop-polarity"] == paths.DATA_DIR / "lessons" / \
         "cld-loop-polarity.yaml"
+
+
+HOSTILE = """\
+title: "Evil <img src=x onerror=alert(1)>"
+stages:
+  - title: "<script>alert(2)</script>"
+    show:
+      - text: "<b onmouseover=alert(3)>hi</b> **bold <i>x</i>**"
+      - run: {model: bathtub, title: "Run <script>alert(4)</script> & more", y_title: "Water <svg onload=alert(5)>"}
+      - cld: {title: "CLD <script>alert(6)</script>", links: ["<img src=x onerror=alert(7)> -> b (+)", "b -> <img src=x onerror=alert(7)> (-)"]}
+      - table: {columns: ["<script>alert(8)</script>"], rows: [["<img src=x onerror=alert(9)>"]]}
+    question:
+      id: q
+      prompt: "<img src=x onerror=alert(10)>?"
+      options: ["<script>alert(11)</script>", "b"]
+"""
+
+
+def test_lesson_text_never_becomes_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every piece of a lesson file reaches the page escaped: text, chart and diagram titles, tables, the plan."""
+    import re
+
+    monkeypatch.setenv("STP_CACHE", str(tmp_path / "cache"))
+    lesson = write(tmp_path, HOSTILE, "evil.yaml")
+    page = "".join(part for stage in stage_parts(lesson) for part in stage) + lesson_plan(lesson).html
+    assert re.findall(r"<(?:script|img|b on|svg [^>]*onload)|<i>x", page) == []
+    assert page.count("&lt;script&gt;") >= 5 and "<b>bold &lt;i&gt;x&lt;/i&gt;</b>" in page
