@@ -221,7 +221,7 @@ def load_appraisal(found: Case) -> Appraisal:
     runs = None
     wanted = [r for r in rows if r.score is None]
     if wanted:
-        from stp_helpers import sd
+        from stp_helpers import sd  # heavy (PySD): only scores taken from runs need it
 
         name = "model.mdl" if found.has("model.mdl") else "model.xmile"
         model = sd.load_model(found.artefact_path(name))

@@ -373,8 +373,8 @@ def payoffs_from_model(model: Any, futures: Any,
     ModelError
         When a parameter is not in the model (naming the scenario or option).
     """
-    from stp_helpers.futures import scenarios as fut
-    from stp_helpers import sd
+    from stp_helpers import sd  # heavy (PySD): only payoffs computed from runs need it
+    from stp_helpers.futures import scenarios as fut  # heavy: imports sd
 
     rob = futures.robustness
     if rob is None or rob.outcome is None:
@@ -422,7 +422,7 @@ def futures_payoffs(futures: Any, model: Any = None,
         When there is no ``robustness:`` section, or payoffs must be computed
         and no model is given.
     """
-    from stp_helpers.futures import scenarios as fut
+    from stp_helpers.futures import scenarios as fut  # heavy: imports sd (PySD)
 
     rob = futures.robustness
     if rob is None:

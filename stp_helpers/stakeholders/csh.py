@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from stp_helpers.errors import CaseFileError, CshError, Problem
@@ -395,8 +396,6 @@ def set_answer(record: CshRecord, group: str, number: int, mode: str, text: str)
 
 def csh_yaml_text(record: CshRecord) -> str:
     """The record as ``csh.yaml`` text (round-trips through :func:`read_csh`)."""
-    import yaml
-
     data: dict[str, Any] = {}
     if record.title:
         data["title"] = record.title

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stp_helpers.errors import CaseFileError, EngagementError, Problem
 from stp_helpers.paths import relative
-from stp_helpers.stakeholders.register import Register
+from stp_helpers.stakeholders.register import Register, read_stakeholders
 from stp_helpers.stakeholders.power import grid_table
 from stp_helpers.io.tables import read_yaml_model
 from stp_helpers.io.saving import save_text
@@ -170,8 +170,6 @@ def read_engagement(path: str | Path) -> EngagementRecord:
     problems = []
     names: set[str] | None = None
     if (path.parent / "stakeholders.csv").exists():
-        from stp_helpers.stakeholders.register import read_stakeholders
-
         names = {s.name for s in read_stakeholders(path.parent / "stakeholders.csv")}
     ids: set[str] = set()
     for i, item in enumerate(record.plan):

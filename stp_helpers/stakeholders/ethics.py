@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from stp_helpers.stakeholders.csh import QUESTIONS, CshRecord, answers_table, check_csh
 from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.paths import relative
-from stp_helpers.stakeholders.register import Register
+from stp_helpers.stakeholders.register import Register, read_stakeholders
 from stp_helpers.stakeholders.power import grid_table
 from stp_helpers.io.tables import read_yaml_model
 
@@ -114,8 +114,6 @@ def read_ethics(path: str | Path) -> EthicsRecord:
     where = relative(path)
     names: set[str] | None = None
     if (path.parent / "stakeholders.csv").exists():
-        from stp_helpers.stakeholders.register import read_stakeholders
-
         names = {s.name for s in read_stakeholders(path.parent / "stakeholders.csv")}
     problems, ids = [], set()
     for i, c in enumerate(record.conflicts):

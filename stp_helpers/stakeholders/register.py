@@ -410,10 +410,6 @@ def save_register(register: Register, folder: str | Path, *, overwrite: bool = F
         A file exists and ``overwrite`` is False, or the folder is a shipped case
         (copy it first with ``stp new-case``).
     """
-    from stp_helpers import (
-        case as cases,  # case reads this module's files: imported here to avoid a cycle
-    )
-
     _checked(register.stakeholders, register.links)
     return save_texts(folder, {"stakeholders.csv": register_csv_text(register),
-                                     "stakeholder_links.csv": links_csv_text(register)}, overwrite=overwrite)
+                               "stakeholder_links.csv": links_csv_text(register)}, overwrite=overwrite)
