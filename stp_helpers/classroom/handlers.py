@@ -91,11 +91,13 @@ class ClassConfig:
         self._store = store
         self.files: dict[str, Path] = {name: lesson_path(name) for name in shipped_lessons()}
         served = served_lesson()
-        for extra in [*lessons, *([served] if served is not None else [])]:
-            path = lesson_path(extra)
+        given = [lesson_path(extra) for extra in [*lessons, *([served] if served is not None else [])]]
+        for path in given:
             self.files[path.stem] = path
         self._parts: dict[str, asyncio.Future[list[list[str]]]] = {}
         self._lessons: dict[str, tuple[float, Lesson]] = {}
+        for path in given:  # the lesson the class will take is drawn as soon as the server runs
+            IOLoop.current().add_callback(self.parts, path.stem)
 
     @property
     def store(self) -> ClassStore:
