@@ -154,8 +154,10 @@ def test_writer_holds_one_chunk_at_a_time(model, tmp_path, monkeypatch):
                                                    real(self, table, **kw))[1])
     tracemalloc.start()
     try:
+        # per run, one chunk at a time (the ensemble engine holds one block of chunks)
         stored = monte_carlo_to_parquet(model, DISTS, 4000, 0, tmp_path / "big.parquet",
-                                        workers=1, chunk_size=100, progress=False)
+                                        workers=1, chunk_size=100, progress=False,
+                                        vectorise=False)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -1,26 +1,20 @@
 """Stream a Monte Carlo study to Parquet, and summarise it from the file.
 
 :func:`monte_carlo_to_parquet` gives the runs of
-:func:`~stp_helpers.sd.monte_carlo` (same arguments and seed, same
-numbers) on any executor of :mod:`stp_helpers.sd.distributed`, writing one
-Parquet row group per chunk, in run order, and holding at most
-``2 × workers`` chunks at a time (submitted, or finished and not yet
-written), so a 100,000-run study never sits in memory.  The file appears
-only when complete.
-
-The file is wide: one row per run with columns ``run``, one per sampled
-parameter, ``error`` ("" for runs that worked) and one per output
-variable and saved time, named ``"<variable> @ <time>"`` (NaN for failed
-runs); the study (seed, distributions, fixed parameters, times, column
-names) is in the file's metadata, so pandas or any Parquet reader can
-open it.  Besides the chunks in flight, the writer holds the file's
-footer until it closes (Parquet needs it at the end): about 1.8 KB per
-column per row group, e.g. 0.9 MB per 1,000-run chunk of two variables
-× 241 times, so fewer, larger chunks keep that down.  :func:`parquet_bands` computes exact per-time percentiles by
-reading ``batch_columns`` time columns at a time (memory: runs ×
-batch_columns floats), the same numbers
-:func:`~stp_helpers.sd.percentile_bands` gives for the runs in memory;
-:func:`read_monte_carlo` reads a (small) study back whole.
+:func:`~stp_helpers.sd.monte_carlo` (same arguments, seed and numbers) on
+the ensemble engine (blocks of chunks at once, in the calling process) or
+any executor of :mod:`stp_helpers.sd.distributed`, writing one row group
+per chunk, in run order, holding at most ``2 × workers`` chunks (or one
+block) at a time, so a 100,000-run study never sits in memory.  The file
+appears only when complete.  It is wide: one row per run with columns
+``run``, one per sampled parameter, ``error`` ("" for runs that worked)
+and one per variable and saved time, ``"<variable> @ <time>"`` (NaN for
+failed runs); the study (seed, distributions, fixed parameters, times,
+column names) is in its metadata.  The writer also holds the footer until
+it closes: about 1.8 KB per column per row group.  :func:`parquet_bands`
+computes exact per-time percentiles ``batch_columns`` time columns at a
+time (the numbers :func:`~stp_helpers.sd.percentile_bands` gives in
+memory); :func:`read_monte_carlo` reads a (small) study back whole.
 """
 
 from __future__ import annotations
@@ -40,11 +34,12 @@ import pandas as pd
 from stp_helpers.errors import CaseExistsError, ModelError
 from stp_helpers.paths import relative
 from stp_helpers.sd.distributed import chunk_results, resolve_workers
-from stp_helpers.sd.ensemble import unsupported_reason
+from stp_helpers.sd.ensemble import ensemble_chunk_size, unsupported_reason
 from stp_helpers.sd.model import Model
 from stp_helpers.sd.sampling import Distribution, as_distribution
 from stp_helpers.sd.sensitivity import MonteCarloResult
-from stp_helpers.sd.study import fallback_warning, plan_study, progress_reporter
+from stp_helpers.sd.study import BLOCK_BUDGET, fallback_warning, group_chunks, plan_study
+from stp_helpers.sd.study import progress_reporter, split_groups
 
 __all__ = [
     "MonteCarloFile",
@@ -286,6 +281,10 @@ def monte_carlo_to_parquet(
     values = samples.to_numpy(float)
     chunks = [np.arange(i, min(i + chunk_size, len(values)))
               for i in range(0, len(values), chunk_size)]
+    # in the calling process the engine runs blocks of several chunks at once
+    block = (ensemble_chunk_size(model, len(columns), budget=BLOCK_BUDGET)
+             if vectorise and not reason and executor is None and workers == 1 else 1)
+    groups = group_chunks(chunks, block)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -297,8 +296,9 @@ def monte_carlo_to_parquet(
     try:
         with closing(chunk_results(model, spec, (names, columns, final_time, fixed,
                                                  vectorise and not reason), values,
-                                   chunks, executor, workers, max_pending=2 * workers)) as stream:
-            for idx, (t, arr, errors, note) in stream:
+                                   [np.concatenate(g) for g in groups], executor, workers,
+                                   max_pending=2 * workers)) as stream:
+            for idx, (t, arr, errors, note) in split_groups(stream, groups):
                 reason = reason or note
                 done += idx.size
                 report(done)
@@ -320,7 +320,9 @@ def monte_carlo_to_parquet(
                               + [pa.field(c, pa.float64()) for v in columns
                                  for c in col_names[v]])
                     schema = pa.schema(fields, metadata={_META_KEY: json.dumps(meta).encode()})
-                    writer = pq.ParquetWriter(tmp, schema)
+                    # dictionary encoding only pays for the error texts; on float
+                    # columns it is tried and dropped, which costs 5× the write time
+                    writer = pq.ParquetWriter(tmp, schema, use_dictionary=["error"])
                 if writer is None:
                     waiting.append((idx, errors, arr))
                     continue

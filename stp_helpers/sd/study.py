@@ -29,7 +29,11 @@ try:  # optional: draws a progress bar when installed
 except ImportError:  # pragma: no cover - tqdm comes with the test and app extras
     tqdm = None
 
-__all__ = ["plan_study", "plan_chunks", "fallback_warning", "progress_reporter"]
+__all__ = ["plan_study", "plan_chunks", "fallback_warning", "progress_reporter",
+           "group_chunks", "split_groups", "BLOCK_BUDGET"]
+
+#: Bytes of one block of chunks the ensemble engine runs at once for the Parquet writer.
+BLOCK_BUDGET = 64 * 2**20
 
 
 def plan_study(model: Model, distributions, n, seed, outputs, params):
@@ -156,3 +160,42 @@ def progress_reporter(progress, total: int) -> Callable[[int | None], None]:
     if callable(progress):
         return lambda done: None if done is None else progress(done, total)
     return lambda done: None
+
+
+def group_chunks(chunks: Sequence[np.ndarray], runs: int) -> list[list[np.ndarray]]:
+    """Consecutive chunks grouped into blocks of at most ``runs`` runs (at least one chunk).
+
+    The ensemble engine runs a block at once (a few thousand runs cost little
+    more than one thousand); :func:`split_groups` gives the chunks back.
+
+    Examples
+    --------
+    >>> [[c.size for c in g] for g in group_chunks(np.array_split(np.arange(10), 5), 4)]
+    [[2, 2], [2, 2], [2]]
+    """
+    groups: list[list[np.ndarray]] = []
+    size = 0
+    for chunk in chunks:
+        if not groups or size + chunk.size > runs:
+            groups.append([])
+            size = 0
+        groups[-1].append(chunk)
+        size += chunk.size
+    return groups
+
+
+def split_groups(stream, groups: Sequence[Sequence[np.ndarray]]):
+    """Yield ``(chunk, (times, values, errors, note))`` per chunk from a stream of blocks.
+
+    Examples
+    --------
+    >>> block = (np.arange(3), (np.array([0.0]), np.zeros((3, 1, 1)), ["", "x", ""], ""))
+    >>> [(c.tolist(), r[2]) for c, r in split_groups([block], [[np.arange(2), np.arange(2, 3)]])]
+    [([0, 1], ['', 'x']), ([2], [''])]
+    """
+    for (_, (times, values, errors, note)), members in zip(stream, groups):
+        start = 0
+        for chunk in members:
+            stop = start + chunk.size
+            yield chunk, (times, values[start:stop], errors[start:stop], note)
+            start = stop
