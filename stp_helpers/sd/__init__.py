@@ -7,6 +7,7 @@ with :meth:`Model.run` (changes never persist), and analyse it:
 
 * scenarios: :func:`load_scenarios`, :func:`run_scenarios`
 * sensitivity: :func:`oat_elasticities`, :func:`monte_carlo`; leverage: :func:`lever_effects`
+* many runs at once over arrays: :class:`Ensemble` (what the studies run on)
 * validation (Sterman 2000, ch. 21): :func:`validate` and its checks
 * calibration: :func:`fit_statistics`, :func:`calibrate`
 * behaviour modes: :func:`classify_behaviour`
@@ -46,6 +47,7 @@ from stp_helpers.sd.sensitivity import (
     uniform,
 )
 from stp_helpers.sd.parquet import MonteCarloFile, monte_carlo_to_parquet, parquet_bands, read_monte_carlo
+from stp_helpers.sd.ensemble import Ensemble, EnsembleRuns
 from stp_helpers.sd.translate import SUPPORTED_SUFFIXES, ModelOutline, check_model
 from stp_helpers.sd.cases import (
     case_model,
@@ -84,6 +86,7 @@ __all__ = [
     "Distribution", "uniform", "triangular", "normal", "latin_hypercube", "sample_parameters",
     "oat_elasticities", "monte_carlo", "MonteCarloResult", "percentile_bands",
     "monte_carlo_to_parquet", "MonteCarloFile", "parquet_bands", "read_monte_carlo",
+    "Ensemble", "EnsembleRuns",
     "Check", "IntegrationCheck", "ValidationReport", "validate", "check_units",
     "check_flow_units", "check_extreme_conditions", "check_integration_error",
     "check_reproduction", "relative_change",
