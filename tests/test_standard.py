@@ -22,8 +22,10 @@ def test_standard_has_every_duty_and_ksb() -> None:
 
 def test_derived_mapping_matches_methods_reference() -> None:
     std = load_standard()
-    # methods.md section 0, duty 7: K1 K2; S1 S3 S4 S6; B2 B3 B6 (+ S9, B1, B7 for every duty).
-    assert std.ksbs_of(7) == ("K1", "K2", "S1", "S3", "S4", "S6", "S9", "B1", "B2", "B3", "B6", "B7")
+    # methods.md section 0, duty 7: K1 K2; S1 S3 S4 S6; B2 B3 B6 (+ S9, B1, B7 for every duty), with S5 and S10
+    # derived from "identify individuals and groups able to influence change"; likewise S5 on duty 3, S5 and S10 on 12.
+    assert std.ksbs_of(7) == ("K1", "K2", "S1", "S3", "S4", "S5", "S6", "S9", "S10", "B1", "B2", "B3", "B6", "B7")
+    assert "S5" in std.ksbs_of(3) and {"S5", "S10"} <= set(std.ksbs_of(12))
     assert std.duties_of("S9") == tuple(range(1, 13))
     assert std.duties_of("K5") == (10, 12)
     every = {k for d in range(1, 13) for k in std.ksbs_of(d)}
