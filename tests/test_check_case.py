@@ -35,6 +35,14 @@ EXPECTED = {
     ],
     "empty-file": [("empty-file/agency_contacts.csv", "The file is empty.", "Add the header row")],
     "empty-yaml": [("empty-yaml/case.yaml", "The file is empty.", "stp new-case")],
+    # A spreadsheet, a web page, a 342-byte alias bomb and 3,000 nested lists: each refused quickly.
+    "binary-variables": [("binary-variables/cld_variables.csv", "holds a ZIP archive", "Save it again as CSV UTF-8.")],
+    "not-an-image": [("not-an-image/rich_picture.png", "is not a PNG image: the first PNG chunk is not IHDR",
+                      "Save the picture again as PNG")],
+    "alias-bomb": [("alias-bomb/case.yaml, line 2", "uses the YAML alias '*a'; case files may not use aliases",
+                    "Write the value out in full")],
+    "deep-yaml": [("deep-yaml/case.yaml, line 4", "nests lists or mappings more than 64 deep",
+                   "Flatten the structure")],
 }
 
 
