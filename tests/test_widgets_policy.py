@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from stp_helpers import charts, sd
@@ -37,10 +39,13 @@ def test_levers_default_to_the_scenario_parameters() -> None:
 
 def test_slider_redraws_with_an_independently_computed_title(model: sd.Model) -> None:
     app = PolicyExplorer(model, levers=["early help switch", "early help reach"], outputs=["In crisis"])
-    before = app.view.chart.to_dict()
+    before = app.view.spec
     app.sliders["early help switch"].value = 1
     app.sliders["early help reach"].value = 0.8
-    assert app.view.chart.to_dict() != before
+    assert app.view.spec != before and app.view.spec["title"]["text"] == app.title
+    values = [r["value"] for r in app.view.spec["datasets"][app.view.spec["layer"][1]["data"]["name"]]]
+    expected = model.run(params={"early help switch": 1, "early help reach": 0.8})["In crisis"]
+    assert values == pytest.approx(list(expected))
     assert app.title == _expected_title(model, {"early help switch": 1, "early help reach": 0.8})
     assert "early help reach = 0.8" in app.status.value
 
@@ -137,3 +142,24 @@ def test_title_reports_a_changed_path_when_the_end_is_the_same() -> None:
     assert app.title == (f"Water in tub settles sooner, by minute {settle[0]:g} against "
                          f"{settle[1]:g} in the baseline, and ends at {charts.number(run.iloc[-1])} "
                          f"as in the baseline")
+
+
+def test_a_lever_that_an_off_switch_silences_is_explained(model: sd.Model) -> None:
+    app = PolicyExplorer(model, levers=["early help switch", "early help reach"], outputs=["In crisis"])
+    app.sliders["early help reach"].value = 0.9
+    assert app.title.endswith("as in the baseline")
+    assert ("early help reach = 0.9 has no effect while early help switch is 0: set early help "
+            "switch to 1 to see it act.") in html.unescape(app.status.value)
+    app.sliders["early help switch"].value = 1
+    assert "no effect" not in app.status.value and "lower than in the baseline" in app.title
+
+
+def test_runs_are_cached_per_parameter_set(model: sd.Model, monkeypatch) -> None:
+    app = PolicyExplorer(model, levers=["early help switch", "early help reach"], outputs=["In crisis"])
+    calls = []
+    real = model.run
+    monkeypatch.setattr(model, "run", lambda *a, **k: calls.append(k.get("params")) or real(*a, **k))
+    app.sliders["early help switch"].value = 1
+    app.sliders["early help switch"].value = 0
+    app.sliders["early help switch"].value = 1
+    assert len(calls) == 1 and calls[0]["early help switch"] == 1.0  # each set runs once

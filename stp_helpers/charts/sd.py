@@ -91,20 +91,10 @@ def run_finding(
         current = current or (others[-1] if others else baseline)
         base = rows[rows["scenario"] == baseline].sort_values("time")
         cur = rows[rows["scenario"] == current].sort_values("time")
-        end, b_end = float(cur["value"].iloc[-1]), float(base["value"].iloc[-1])
-        t_end = f"{float(cur['time'].iloc[-1]):g}"
-        change = (end - b_end) / abs(b_end) * 100 if b_end else 0.0
-        if abs(change) < 0.5:
-            path = path_change(base["time"].to_numpy(float), base["value"].to_numpy(float),
-                               cur["time"].to_numpy(float), cur["value"].to_numpy(float),
-                               time_label)
-            if path:
-                return f"{variable} {path}, and ends at {number(end)} as in the baseline"
-            return f"{variable} ends at {number(end)} by {time_label} {t_end}, as in the baseline"
-        word = "lower" if change < 0 else "higher"
         who = "" if current in {"current", "your run"} else f" with {current}"
-        return (f"{variable} ends {abs(change):.0f}% {word}{who} than in the baseline by {time_label} "
-                f"{t_end}: {number(end)} against {number(b_end)}")
+        return compare_finding(variable, base["time"].to_numpy(float), base["value"].to_numpy(float),
+                               cur["time"].to_numpy(float), cur["value"].to_numpy(float),
+                               time_label=time_label, who=who)
     if "scenario" in rows.columns:
         rows = rows[rows["scenario"] == (current or rows["scenario"].iloc[-1])]
     rows = rows.sort_values("time")
@@ -115,6 +105,33 @@ def run_finding(
         return (f"{variable} peaks at {number(float(y[peak]))} at {time_label} {float(t[peak]):g}, "
                 f"then ends at {end}")
     return f"{variable} goes from {start} to {end} by {time_label} {float(t[-1]):g}"
+
+
+def compare_finding(variable: str, base_t: np.ndarray, base_y: np.ndarray, cur_t: np.ndarray,
+                    cur_y: np.ndarray, *, time_label: str = "time", who: str = "") -> str:
+    """A title sentence comparing a run with the baseline (see :func:`run_finding`).
+
+    The final values are compared; when they differ by less than 0.5%, a
+    changed peak or time to settle is reported (:func:`path_change`).
+
+    Examples
+    --------
+    >>> t = np.array([0.0, 60.0])
+    >>> compare_finding("In crisis", t, np.array([50.0, 50.0]), t, np.array([50.0, 34.5]),
+    ...                 time_label="month", who=" with early help")
+    'In crisis ends 31% lower with early help than in the baseline by month 60: 34.5 against 50.0'
+    """
+    end, b_end = float(cur_y[-1]), float(base_y[-1])
+    t_end = f"{float(cur_t[-1]):g}"
+    change = (end - b_end) / abs(b_end) * 100 if b_end else 0.0
+    if abs(change) < 0.5:
+        path = path_change(base_t, base_y, cur_t, cur_y, time_label)
+        if path:
+            return f"{variable} {path}, and ends at {number(end)} as in the baseline"
+        return f"{variable} ends at {number(end)} by {time_label} {t_end}, as in the baseline"
+    word = "lower" if change < 0 else "higher"
+    return (f"{variable} ends {abs(change):.0f}% {word}{who} than in the baseline by {time_label} "
+            f"{t_end}: {number(end)} against {number(b_end)}")
 
 
 def settling_time(times: np.ndarray, values: np.ndarray, band: float) -> float:
@@ -164,6 +181,78 @@ def path_change(base_t: np.ndarray, base_y: np.ndarray, cur_t: np.ndarray, cur_y
     return None
 
 
+def run_layers(runs: pd.DataFrame, baseline: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The data of a run chart's two layers: the baseline (dashed) and the rest, thinned.
+
+    The rest has a ``series`` column naming each line: the variable when
+    there is one run, the scenario when there is one variable, else both.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"scenario": ["baseline", "baseline", "you", "you"], "time": [0.0, 1] * 2,
+    ...                      "variable": "x", "value": [1.0, 2, 1, 3]})
+    >>> base, rest = run_layers(runs, "baseline")
+    >>> len(base), list(rest["series"])
+    (2, ['x', 'x'])
+    """
+    data = runs if "scenario" in runs.columns else runs.assign(scenario="run")
+    base = data[data["scenario"] == baseline] if baseline is not None else data.iloc[0:0]
+    rest = data[data["scenario"] != baseline] if baseline is not None else data
+    n_scen, n_var = rest["scenario"].nunique(), rest["variable"].nunique()
+    if n_scen <= 1:
+        rest = rest.assign(series=rest["variable"])
+    elif n_var == 1:
+        rest = rest.assign(series=rest["scenario"])
+    else:
+        rest = rest.assign(series=rest["variable"] + " (" + rest["scenario"] + ")")
+    return _thin(base), _thin(rest)
+
+
+def update_run_spec(spec: dict[str, Any], runs: pd.DataFrame, title: str,
+                    baseline: str | None = None) -> dict[str, Any]:
+    """A new Vega-Lite spec of a :func:`run_chart`: the same chart with new data and title.
+
+    Only the datasets and the title are replaced, so a slider move costs no
+    chart building or validation (the app assigns the result to its
+    widget's ``spec``).  The runs must have the same variables and scenarios
+    as the chart was built with.
+
+    Parameters
+    ----------
+    spec : dict
+        ``run_chart(...).to_dict()``.
+    runs : DataFrame
+        Tidy runs, as given to :func:`run_chart`.
+    title : str
+        The new finding.
+    baseline : str, optional
+        As given to :func:`run_chart`.
+
+    Returns
+    -------
+    dict
+        A shallow copy of ``spec`` with new ``datasets`` and ``title``.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"time": [0.0, 1.0], "variable": "x", "value": [1.0, 2.0]})
+    >>> spec = run_chart(runs, y_title="x (litre)", title="x doubles").to_dict()
+    >>> new = update_run_spec(spec, runs.assign(value=[1.0, 3.0]), "x triples")
+    >>> new["title"]["text"], [r["value"] for r in next(iter(new["datasets"].values()))]
+    ('x triples', [1.0, 3.0])
+    """
+    base, rest = run_layers(runs, baseline)
+    frames = ([base] if not base.empty else []) + [rest]
+    names = [(layer.get("data") or spec["data"])["name"] for layer in spec["layer"]][:len(frames)]
+    datasets = dict(spec.get("datasets", {}))
+    for name, frame in zip(names, frames):
+        datasets[name] = frame.to_dict("records")
+    out = dict(spec)
+    out["datasets"] = datasets
+    out["title"] = {**spec["title"], "text": title} if isinstance(spec.get("title"), dict) else title
+    return out
+
+
 def run_chart(
     runs: pd.DataFrame,
     *,
@@ -202,27 +291,16 @@ def run_chart(
     """
     if runs.empty:
         raise ValueError("run_chart needs at least one row")
-    data = runs.copy()
-    if "scenario" not in data.columns:
-        data["scenario"] = "run"
-    base = data[data["scenario"] == baseline] if baseline is not None else data.iloc[0:0]
-    rest = data[data["scenario"] != baseline] if baseline is not None else data
-    n_scen, n_var = rest["scenario"].nunique(), rest["variable"].nunique()
-    if n_scen <= 1:
-        rest = rest.assign(series=rest["variable"])
-    elif n_var == 1:
-        rest = rest.assign(series=rest["scenario"])
-    else:
-        rest = rest.assign(series=rest["variable"] + " (" + rest["scenario"] + ")")
+    base, rest = run_layers(runs, baseline)
     order = list(dict.fromkeys(rest["series"]))
     x = alt.X("time:Q", title=x_title)
     y = alt.Y("value:Q", title=y_title)
     tips = ["scenario:N", "variable:N", alt.Tooltip("time:Q"), alt.Tooltip("value:Q", format=",.4g")]
     layers = []
     if not base.empty:
-        layers.append(alt.Chart(_thin(base)).mark_line(color=BASELINE_GREY, strokeDash=[6, 4]).encode(
+        layers.append(alt.Chart(base).mark_line(color=BASELINE_GREY, strokeDash=[6, 4]).encode(
             x=x, y=y, detail="variable:N", tooltip=tips))
-    layers.append(alt.Chart(_thin(rest)).mark_line().encode(
+    layers.append(alt.Chart(rest).mark_line().encode(
         x=x, y=y, color=alt.Color("series:N", sort=order, title=None,
                                   scale=alt.Scale(range=list(SERIES))),
         tooltip=tips))
