@@ -27,6 +27,7 @@ from stp_helpers.evaluation.logic_model import parse_logic_model
 from stp_helpers.io.parse import parse_yaml
 from stp_helpers.learner.progress import ProgressStore
 from stp_helpers.sd import load_scenarios
+from stp_helpers.ssm.records import parse_ssm_text
 from stp_helpers.vsm import parse_vsm
 from stp_helpers.io.cld_csv import read_cld_csv
 from stp_helpers.io.graphml import read_graphml
@@ -129,8 +130,9 @@ def test_case_folder_loaders(reader, blob: bytes) -> None:
         _attempt(lambda p: reader(p if reader is load_scenarios else folder), path)
 
 
-@pytest.mark.parametrize("parser", [parse_vsm, parse_logic_model, lambda text: parse_yaml(text, "x.yaml")],
-                         ids=["vsm", "logic-model", "parse_yaml"])
+@pytest.mark.parametrize("parser", [parse_ssm_text, parse_vsm, parse_logic_model,
+                                    lambda text: parse_yaml(text, "x.yaml")],
+                         ids=["ssm", "vsm", "logic-model", "parse_yaml"])
 @FAST
 @given(blob=BLOBS)
 def test_text_parsers(parser, blob: bytes) -> None:

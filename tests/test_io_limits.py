@@ -22,7 +22,7 @@ from stp_helpers.io.kumu import read_kumu
 from stp_helpers.io.loopy import read_loopy
 from stp_helpers.io.tables import load_yaml
 from stp_helpers.sd import load_scenarios
-from stp_helpers.ssm.records import read_ssm
+from stp_helpers.ssm.records import parse_ssm_text, read_ssm
 from stp_helpers.vsm.files import parse_vsm, read_vsm
 
 DEEP_JSON = "[" * 50_000 + "]" * 50_000
@@ -71,7 +71,7 @@ def test_deep_yaml_is_refused(tmp_path: Path, reader) -> None:
         reader(_write(tmp_path, "x.yaml", DEEP_YAML))
 
 
-@pytest.mark.parametrize("parser", [parse_vsm, parse_logic_model], ids=["vsm", "logic_model"])
+@pytest.mark.parametrize("parser", [parse_ssm_text, parse_vsm, parse_logic_model], ids=["ssm", "vsm", "logic_model"])
 def test_deep_and_aliased_yaml_text_is_refused(parser) -> None:
     with pytest.raises(CaseFileError, match="more than 64 deep"):
         parser(DEEP_YAML)
