@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from stp_helpers import sd
 from stp_helpers.sd import causal_graph, flow_signs, load_model, polarity_label
 
 MODEL = """{UTF-8}
@@ -82,3 +83,41 @@ def test_graph_leaves_model_unchanged(graph):
     assert model.run(return_columns=["Stock"])["Stock"].iloc[-1] == pytest.approx(
         model.run(return_columns=["Stock"])["Stock"].iloc[-1])
     assert model.run(return_columns=["gain"])["gain"].iloc[0] == 0.15
+
+
+LOOKUP_MODEL = """{UTF-8}
+S = INTEG(1, 0) ~ widget ~ Rises from 0 to 10. |
+T = INTEG(4, 0) ~ widget ~ Rises from 0 to 40. |
+rising( [(0,0)-(40,10)],(0,0),(10,4),(40,10)) ~ Dmnl ~ Increasing everywhere. |
+falling( [(0,0)-(40,10)],(0,10),(10,6),(40,0)) ~ Dmnl ~ Decreasing everywhere. |
+hump( [(0,0)-(40,10)],(0,0),(20,10),(40,0)) ~ Dmnl ~ Up to 20, then down. |
+up = rising(S) ~ Dmnl ~ |
+down = falling(S) ~ Dmnl ~ |
+hump visited rising = hump(S) ~ Dmnl ~ S stays below 20, where the hump rises. |
+hump visited both = hump(T) ~ Dmnl ~ T crosses 20. |
+inline = WITH LOOKUP(S, ([(0,0)-(10,10)],(0,5),(10,0))) ~ Dmnl ~ Decreasing. |
+INITIAL TIME = 0 ~ Month ~ |
+FINAL TIME = 10 ~ Month ~ |
+TIME STEP = 0.25 ~ Month ~ |
+SAVEPER = 0.25 ~ Month ~ |
+"""
+
+
+def test_lookup_polarity_comes_from_its_slope_over_the_visited_range(tmp_path):
+    path = tmp_path / "lookups.mdl"
+    path.write_text(LOOKUP_MODEL, encoding="utf-8")
+    graph = causal_graph(load_model(path))
+    polarity = {(u, v): d["polarity"] for u, v, d in graph.edges(data=True)}
+    assert polarity[("S", "up")] == "+"
+    assert polarity[("S", "down")] == "-"
+    assert polarity[("S", "hump visited rising")] == "+"  # monotone where the run goes
+    assert polarity[("T", "hump visited both")] == "?"  # the slope changes sign at 20
+    assert graph.edges["T", "hump visited both"]["change_times"] == [5.0]  # T = 20 at month 5
+    assert polarity[("S", "inline")] == "-"
+
+
+def test_shipped_models_have_no_unexplained_unknown_polarity():
+    for name in sd.teaching_models():
+        graph = causal_graph(sd.teaching_model(name))
+        unknown = [(u, v, d["pol_label"]) for u, v, d in graph.edges(data=True) if d["polarity"] == "?"]
+        assert all(label == "no effect" for *_, label in unknown), (name, unknown)

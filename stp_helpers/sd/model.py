@@ -69,6 +69,7 @@ class Model:
         self.data_files = tuple(data_files)
         self.notes = list(notes)
         self._dirty = False
+        self._set_names: frozenset[str] | None = frozenset()
         self._info = read_variables(pysd_model)
         self._by_any = {}
         for info in self._info.values():
@@ -318,12 +319,18 @@ class Model:
         columns = None
         if return_columns is not None:
             columns = [self._column_name(c) for c in return_columns]
-        if self._dirty:
+        timed = any(v is not None for v in (final_time, time_step, saveper))
+        scalar = frozenset(k for k, v in checked.items() if isinstance(v, float))
+        # A run that sets again every scalar parameter the last run set (and no time
+        # settings) starts from the model as written without a reload: nothing can leak.
+        resets_all = self._set_names is not None and self._set_names <= scalar and not timed
+        if self._dirty and not resets_all:
             self._reload()
-        changed = bool(checked) or any(v is not None for v in (final_time, time_step, saveper))
+        changed = bool(checked) or timed
         if time_step is not None and saveper is None:
             saveper = time_step
         self._dirty = changed
+        self._set_names = scalar if len(scalar) == len(checked) and not timed else None
         where = relative(self.source)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
@@ -336,7 +343,7 @@ class Model:
                     saveper=saveper,
                 )
             except Exception as err:  # PySD raises many kinds
-                self._dirty = True
+                self._dirty, self._set_names = True, None
                 raise self._run_error(err) from err
         if columns is None:
             out = out.drop(columns=[c for c in CONTROL_VARIABLES if c in out.columns])
@@ -383,7 +390,7 @@ class Model:
         py = {self.resolve(k): self._info[self.resolve(k)].py_name for k in param_sets[0]}
         columns = [self._column_name(c) for c in return_columns]
         self._reload()
-        self._dirty = True
+        self._dirty, self._set_names = True, None
         where = relative(self.source)
         results: list[pd.DataFrame | ModelError] = []
         for params in param_sets:
@@ -408,7 +415,7 @@ class Model:
                 except Exception as err:  # PySD raises many kinds
                     results.append(self._run_error(err))
                     self._reload()
-                    self._dirty = True
+                    self._dirty, self._set_names = True, None
                     continue
             results.append(out)
         return results
@@ -426,6 +433,7 @@ class Model:
             warnings.simplefilter("ignore")
             self.pysd.reload()
         self._dirty = False
+        self._set_names = frozenset()
 
     def reset(self) -> None:
         """Restore every parameter and time setting to the model file's values."""

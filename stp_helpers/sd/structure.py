@@ -212,8 +212,11 @@ def _perturb(model: Model, links: list[tuple[str, str, bool, str | None]], base:
     for src, tgt, _delay, fixed in links:
         if fixed is None:
             by_target.setdefault(tgt, []).append(src)
+    lookups = {model.info(n).py_name for n in model.lookups}
     for target, sources in by_target.items():
-        inputs = [k for k in (deps.get(target) or {}) if not k.startswith("__")]
+        # a lookup is a function of its argument, not a value: it stays itself, so the
+        # perturbation measures its slope over the range the run visits
+        inputs = [k for k in (deps.get(target) or {}) if not k.startswith("__") and k not in lookups]
         if any(k not in py_to_real or py_to_real[k] not in base.columns for k in inputs if
                k != "time" and k not in controls) or py_to_real.get(target) not in base.columns:
             for src in sources:
