@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 import pytest
@@ -99,3 +101,64 @@ def test_chart_kernels_skip_the_iri_grammar_and_still_validate() -> None:
             "print('lark' in sys.modules, 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["SchemaValidationError", "False", "True"]
+
+
+# --- the layout standard: container width, wrapped titles, readable heatmaps, labels that never overlap ---
+
+def test_shown_charts_take_the_container_width_and_wrap_long_titles() -> None:
+    import altair as alt
+
+    from stp_helpers.charts import theme
+
+    long_title = ("8 of 16 stakeholders are key players: LSP high-level panel, Council Chief Executive, "
+                  "Jobcentre Plus, Local councillors")
+    chart = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_point().encode(x="a:Q").properties(
+        title=alt.TitleParams(text=long_title, subtitle="Salford"))
+    widget = charts.show(chart)
+    spec = widget.chart.to_dict()
+    assert spec["width"] == "container"
+    assert spec["title"]["text"] == "8 of 16 stakeholders are key players:"
+    assert spec["title"]["subtitle"][-1] == "Salford"
+    assert all(len(line) <= theme.SUBTITLE_CHARS for line in spec["title"]["subtitle"])
+    assert spec["description"].startswith("8 of 16 stakeholders are key players: LSP high-level panel")
+    assert repr(widget) == f"Chart: {long_title}"  # the finding in full, for nbval and screen readers
+    assert widget.layout.max_width == "900px" and widget.layout.width == "100%"
+    widget.chart = chart  # an app's update goes through the same standard
+    assert widget.chart.to_dict()["width"] == "container"
+    config = alt.theme.get()()["config"]
+    assert config["legend"]["orient"] == "bottom" and config["legend"]["labelLimit"] == 0
+
+
+def test_heatmap_text_meets_wcag_contrast_with_no_grid_lines() -> None:
+    from stp_helpers.charts import layout
+    from stp_helpers.charts.scenarios import regret_chart
+
+    assert layout.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert layout.contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+    for fill, text in zip(layout.HEAT_COLOURS, layout.HEAT_TEXT):
+        assert layout.contrast_ratio(text, fill) >= 4.5
+    payoffs = pd.DataFrame({"S1": [1.0, 4.0], "S2": [3.0, 0.0]}, index=pd.Index(["A", "B"], name="option"))
+    spec = regret_chart(payoffs).to_dict()
+    rect, text = spec["layer"]
+    assert rect["encoding"]["color"]["scale"]["range"] == list(layout.HEAT_COLOURS)
+    assert text["encoding"]["color"]["value"] == "#000000"
+    assert text["encoding"]["color"]["condition"]["value"] == "#FFFFFF"
+    for channel in ("x", "y"):
+        assert rect["encoding"][channel]["axis"]["grid"] is False
+
+
+def test_named_points_are_spread_and_listed_in_a_key() -> None:
+    from stp_helpers import stakeholders
+    from stp_helpers.charts import layout
+    from stp_helpers.charts.stakeholders import grid_chart
+
+    spread = layout.spread_points([(0.6, 0.7)] * 3 + [(0.5, 0.7), (0.1, 0.1)], radius=0.07)
+    for i in range(len(spread)):
+        for j in range(i + 1, len(spread)):
+            assert math.dist(spread[i], spread[j]) >= 0.07 * 0.99
+    assert spread[-1] == (0.1, 0.1)  # an isolated point stays put
+    salford = case.load("salford-spotlight")
+    spec = grid_chart(stakeholders.load_register(salford)).to_dict()
+    key = spec["layer"][-1]["encoding"]["opacity"]
+    assert key["title"] == "Stakeholders (number on the grid)"
+    assert key["sort"][0].startswith("1. ") and len(key["sort"]) == 16

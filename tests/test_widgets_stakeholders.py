@@ -35,7 +35,7 @@ def test_power_slider_moves_a_stakeholder_out_of_key_players() -> None:
     app.sliders["power"].value = 0.45
     assert app.title == ("4 of 8 stakeholders are key players: Service providers, Commissioners, "
                          "Public health team, People using services")
-    assert app.grid_view.chart.to_dict()["title"]["text"] == app.title
+    assert app.grid_view.chart.to_dict()["description"].startswith(app.title)  # title and subtitle carry the finding
     assert "keep informed" in app.status.value
     assert charts.chart_title(app.network_view.chart) == network_before
     app.stakeholder.value = "Commissioners"
@@ -83,7 +83,7 @@ def test_csh_answer_changes_the_gap_chart() -> None:
     app.question.value = 4
     assert app.answer.value == "Alliance participants deciding together"
     app.answer.value = "Commissioners"
-    assert app.title != first and app.gap_view.chart.to_dict()["title"]["text"] == app.title
+    assert app.title != first and app.gap_view.chart.to_dict()["description"].startswith(app.title)
     assert csh.answer_text(app.record, "Commissioners", 4, "ought") == "Commissioners"
     assert "gap 0.00" in app.status.value
     app.mode.value = "is"

@@ -20,7 +20,6 @@ Chart: Housing had the most contacts
 
 from __future__ import annotations
 
-from stp_helpers.charts.sd import BASELINE_GREY, MAX_ROWS, bands_chart, number, run_chart, run_finding
 from stp_helpers.charts.theme import (
     BALANCING,
     FONT,
@@ -36,6 +35,8 @@ from stp_helpers.charts.theme import (
     enable_offline,
     show,
 )
+# After the theme: it keeps jsonschema's IRI grammar out of chart kernels before Altair is first imported.
+from stp_helpers.charts.sd import BASELINE_GREY, MAX_ROWS, bands_chart, number, run_chart, run_finding
 
 __all__ = [
     "BALANCING", "BASELINE_GREY", "FONT", "MAX_ROWS", "OKABE_ITO", "REINFORCING", "SERIES", "THEME",

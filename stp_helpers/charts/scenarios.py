@@ -29,6 +29,7 @@ import pandas as pd
 from stp_helpers.futures import robustness
 from stp_helpers.futures import scenarios as fut
 from stp_helpers.charts.theme import BALANCING, REINFORCING, SERIES, chart_title
+from stp_helpers.charts import layout
 from stp_helpers.display import HTML
 
 __all__ = ["driver_chart", "driver_finding", "regret_chart", "sweep_chart", "draw_tree", "matrix_html",
@@ -89,11 +90,12 @@ def driver_chart(drivers: Sequence[fut.Driver], *, title: str | None = None,
     roles = ["critical uncertainty", "predetermined", "other"]
     colour = alt.Color("role:N", title="Role", scale=alt.Scale(domain=roles,
                                                                range=[REINFORCING, BALANCING, "#8c8c8c"]))
-    points = alt.Chart(table).mark_point(filled=True, size=120).encode(
-        x=x, y=y, color=colour, shape=alt.Shape("role:N", scale=alt.Scale(domain=roles)),
-        tooltip=["driver", "category", "impact", "uncertainty", "score", "role"])
-    labels = alt.Chart(table).mark_text(align="left", dx=9, dy=-8, fontSize=13).encode(x=x, y=y, text="driver:N")
-    return alt.layer(shade, zone_labels, points, labels).properties(
+    # Numbered points (shared scores spread on a ring) and a key under the chart: names never overlap.
+    points, labels, key = layout.numbered_layers(
+        table, name="driver", x="uncertainty", y="impact", colour=colour, x_axis=x, y_axis=y, radius=0.22,
+        tooltip=["driver", "category", "impact", "uncertainty", "score", "role"],
+        key_title="Drivers (number on the chart)")
+    return alt.layer(shade, zone_labels, points, labels, key).properties(
         title=_title(title or driver_finding(drivers), subtitle), width=560, height=380)
 
 
@@ -112,14 +114,13 @@ def regret_chart(payoffs: pd.DataFrame, *, better: str = "higher", unit: str = "
     options = list(regrets.index)
     unit_text = f" ({unit})" if unit else ""
     base = alt.Chart(long).encode(
-        x=alt.X("scenario:N", sort=columns, title=f"Scenario (last column: each option's largest regret)",
-                axis=alt.Axis(labelAngle=0, labelLimit=160)),
-        y=alt.Y("option:N", sort=options, title="Option"))
-    cells = base.mark_rect(stroke="#ffffff").encode(
-        color=alt.Color("regret:Q", title=f"Regret{unit_text}", scale=alt.Scale(scheme="oranges")),
-        tooltip=["option", "scenario", alt.Tooltip("regret:Q", format=",.4g")])
-    text = base.mark_text(fontSize=14).encode(text="label:N")
-    return alt.layer(cells, text).properties(
+        x=alt.X("scenario:N", sort=columns, title="Scenario (last column: each option's largest regret)",
+                axis=alt.Axis(labelAngle=-30, labelLimit=140, grid=False, orient="top")),
+        y=alt.Y("option:N", sort=options, title="Option", axis=alt.Axis(grid=False, labelLimit=160)))
+    top = float(long["regret"].max()) or 1.0
+    heat = layout.heat_layers(base, "regret", "label", title=f"Regret{unit_text}", domain=[0, top],
+                              tooltip=["option", "scenario", alt.Tooltip("regret:Q", format=",.4g")])
+    return heat.properties(
         title=_title(title or choice.sentence(), subtitle), width=560, height=alt.Step(40))
 
 

@@ -20,10 +20,11 @@ import altair as alt
 import networkx as nx
 import pandas as pd
 
+from stp_helpers.charts import layout
 from stp_helpers.charts.theme import BALANCING, OKABE_ITO, REINFORCING, SERIES
 from stp_helpers.stakeholders.csh import CshRecord, answers_table, disagreement_table, gap_finding
-from stp_helpers.stakeholders.power import grid_finding, grid_table, rank_influence
 from stp_helpers.stakeholders.register import QUADRANTS, Register
+from stp_helpers.stakeholders.power import grid_finding, grid_table, rank_influence
 
 __all__ = ["grid_chart", "network_chart", "gap_chart", "disagreement_chart"]
 
@@ -40,27 +41,28 @@ def grid_chart(register: Register, snapshot: str | None = None, *, threshold: fl
     """Mendelow's power/interest grid: one labelled point per stakeholder, quadrant lines at ``threshold``."""
     table = grid_table(register, snapshot, threshold)
     data = table[["name", "power", "interest", "quadrant", "salience", "approach"]]
-    scale = alt.Scale(domain=[0, 1])
-    base = alt.Chart(data).encode(
-        x=alt.X("interest:Q", scale=scale, title="Interest (score 0 to 1)"),
-        y=alt.Y("power:Q", scale=scale, title="Power (score 0 to 1)"))
+    scale = alt.Scale(domain=[-0.05, 1.05], nice=False)
+    ticks = alt.Axis(values=[0, 0.25, 0.5, 0.75, 1])
+    x_axis = alt.X("interest:Q", scale=scale, title="Interest (score 0 to 1)", axis=ticks)
+    y_axis = alt.Y("power:Q", scale=scale, title="Power (score 0 to 1)", axis=ticks)
     colour = alt.Color("quadrant:N", title="Quadrant", scale=alt.Scale(
         domain=list(QUADRANTS), range=[_QUADRANT_COLOURS[q] for q in QUADRANTS]))
-    points = base.mark_point(size=140, filled=True).encode(
-        color=colour, shape=alt.Shape("quadrant:N", legend=None, scale=alt.Scale(domain=list(QUADRANTS))),
-        tooltip=["name", "power", "interest", "quadrant", "salience", "approach"])
-    labels = base.mark_text(align="left", dx=9, dy=-7, fontSize=13).encode(text="name:N")
+    # Numbered points (shared spots spread on a ring) and a key under the chart: names never overlap.
+    points, labels, key = layout.numbered_layers(
+        data, name="name", x="interest", y="power", colour=colour, x_axis=x_axis, y_axis=y_axis, radius=0.07,
+        tooltip=["name", "power", "interest", "quadrant", "salience", "approach"],
+        key_title="Stakeholders (number on the grid)")
     lines = pd.DataFrame({"at": [threshold]})
     vline = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#666666").encode(x="at:Q")
     hline = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#666666").encode(y="at:Q")
     names = pd.DataFrame({"x": [0.98, 0.98, 0.02, 0.02], "y": [0.98, 0.02, 0.98, 0.02],
                           "align": ["right", "right", "left", "left"],
-                          "label": ["Key players: manage closely", "Keep informed", "Keep satisfied", "Monitor"]})
+                          "label": ["Key players", "Keep informed", "Keep satisfied", "Monitor"]})
     corners = alt.layer(*[
         alt.Chart(names[names["align"] == a]).mark_text(align=a, fontSize=13, color="#555555",
                                                         fontStyle="italic").encode(x="x:Q", y="y:Q", text="label:N")
         for a in ("right", "left")])
-    return alt.layer(vline, hline, corners, points, labels).properties(
+    return alt.layer(vline, hline, corners, points, labels, key).properties(
         title=_title(title or grid_finding(register, snapshot), subtitle), width=560, height=420)
 
 
@@ -114,13 +116,11 @@ def gap_chart(record: CshRecord, *, title: str | None = None,
     table = table[["group", "question", "number", "category", "gap", "shown", "is", "ought"]]
     order = [f"Q{n}" for n in range(1, 13)]
     base = alt.Chart(table).encode(
-        x=alt.X("question:N", sort=order, title="Boundary question (1–12)"),
-        y=alt.Y("group:N", title="Stakeholder group"))
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("gap:Q", title="Is/ought gap (0 to 1)", scale=alt.Scale(domain=[0, 1], scheme="oranges")),
-        tooltip=["group", "question", "category", "gap", "is", "ought"])
-    text = base.mark_text(fontSize=12).encode(text="shown:N")
-    return alt.layer(cells, text).properties(title=_title(title or gap_finding(record), subtitle), width=560,
+        x=alt.X("question:N", sort=order, title="Boundary question (1–12)", axis=alt.Axis(grid=False, labelAngle=0)),
+        y=alt.Y("group:N", title="Stakeholder group", axis=alt.Axis(grid=False)))
+    heat = layout.heat_layers(base, "gap", "shown", title="Is/ought gap (0 to 1)", domain=[0, 1],
+                              tooltip=["group", "question", "category", "gap", "is", "ought"])
+    return heat.properties(title=_title(title or gap_finding(record), subtitle), width=560,
                                              height=alt.Step(44))
 
 

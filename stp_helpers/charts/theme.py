@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from typing import Any
 
 # jsonschema builds a Lark grammar at import for its "iri" format checks (about 1 s and 26 MB per
@@ -37,7 +38,9 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import altair as alt
 import pandas as pd
+import traitlets
 
+from stp_helpers import display  # noqa: F401  (importing it installs the kernel's table and value formats)
 from stp_helpers import paths
 from stp_helpers.charts import offline as chart_js
 from stp_helpers.io.atomic import write_atomic
@@ -90,10 +93,14 @@ def _stp_theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
             "range": {"category": list(SERIES)},
             "title": {"fontSize": 17, "subtitleFontSize": 14, "anchor": "start",
-                      "subtitleColor": "#444444"},
+                      "subtitleColor": "#444444", "lineHeight": 21, "subtitleLineHeight": 18},
             "axis": {"labelFontSize": 14, "titleFontSize": 14, "grid": True,
-                     "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 14, "titleFontSize": 14},
+                     "gridColor": "#e6e6e6", "labelLimit": 220, "titleLimit": 0},
+            # Legends sit under the chart, where a narrow screen never cuts them; labels are never shortened.
+            "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom", "direction": "vertical",
+                       "columns": 2, "labelLimit": 0, "titleLimit": 0, "symbolLimit": 0,
+                       "layout": {"bottom": {"anchor": "start", "direction": "vertical"}}},
+            "autosize": {"type": "fit-x", "contains": "padding"},
             "mark": {"color": SERIES[0]},
             "bar": {"color": SERIES[0]},
             "line": {"strokeWidth": 2.5},
@@ -156,12 +163,100 @@ def enable_offline() -> None:
 
 def chart_title(chart: alt.TopLevelMixin) -> str:
     """Return a chart's title text ('' when it has none)."""
-    title = chart.to_dict(validate=False).get("title", "")
+    spec = chart.to_dict(validate=False)
+    finding = (spec.get("usermeta") or {}).get("finding")
+    if finding:
+        return str(finding)
+    title = spec.get("title", "")
     if isinstance(title, dict):
         title = title.get("text", "")
     if isinstance(title, list):
         title = " ".join(title)
     return str(title)
+
+
+#: Widest a chart grows (px); it takes its container's width up to this.
+MAX_WIDTH = 900
+#: A title line holds at most this many characters (the finding fits one or two lines on a phone).
+TITLE_CHARS = 38
+SUBTITLE_CHARS = 46
+#: A title longer than this moves what follows its first ': ' or '; ' into the subtitle.
+TITLE_MAX = 80
+
+
+def _lines(text: Any, width: int) -> list[str]:
+    parts = text if isinstance(text, list) else [text]
+    out: list[str] = []
+    for part in parts:
+        out += textwrap.wrap(str(part), width=width, break_long_words=False, break_on_hyphens=False) or [""]
+    return out
+
+
+def title_lines(title: Any) -> tuple[list[str], list[str]]:
+    """A chart title's text and subtitle as wrapped lines.
+
+    >>> title_lines(alt.TitleParams(text="x" * 10, subtitle=["a", "b"]))
+    (['xxxxxxxxxx'], ['a', 'b'])
+    >>> title_lines("8 of 16 stakeholders are key players: " + ", ".join(["a long stakeholder name"] * 4))[0]
+    ['8 of 16 stakeholders are key players:']
+    """
+    if isinstance(title, alt.TitleParams):
+        text, subtitle = title.text, title.subtitle
+    elif isinstance(title, dict):
+        text, subtitle = title.get("text", ""), title.get("subtitle", alt.Undefined)
+    else:
+        text, subtitle = title, alt.Undefined
+    text = "" if text is alt.Undefined else " ".join(text) if isinstance(text, list) else str(text)
+    rest: list[str] = []
+    if len(text) > TITLE_MAX:
+        cuts = [i for i in (text.find(": "), text.find("; ")) if 0 < i <= TITLE_MAX]
+        if cuts:
+            cut = min(cuts)
+            text, more = text[:cut + 1].rstrip(":;") + ":", text[cut + 2:]
+            rest = [more]
+    subs = [] if subtitle is alt.Undefined or subtitle is None else (
+        subtitle if isinstance(subtitle, list) else [subtitle])
+    sub = _lines(rest + list(subs), SUBTITLE_CHARS) if rest or subs else []
+    return _lines(text, TITLE_CHARS), sub
+
+
+def fit(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The layout standard: width from the container, wrapped title, an accessible description.
+
+    A single or layered chart takes its container's width (``width="container"``;
+    the widget caps it at :data:`MAX_WIDTH`); concatenated charts keep their
+    widths.  The title is wrapped into lines of at most :data:`TITLE_CHARS`
+    characters and the subtitle into lines of :data:`SUBTITLE_CHARS`; the
+    chart's ``description`` (the SVG's aria-label) is the title followed by
+    the subtitle.
+
+    >>> c = fit(alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a").properties(
+    ...     title="Waiting list peaks at 412 in week 23, then B2 (capacity) catches up"))
+    >>> d = c.to_dict()
+    >>> d["width"], d["title"]["text"]
+    ('container', ['Waiting list peaks at 412 in week 23,', 'then B2 (capacity) catches up'])
+    >>> d["description"]
+    'Waiting list peaks at 412 in week 23, then B2 (capacity) catches up'
+    """
+    title = getattr(chart, "title", alt.Undefined)
+    props: dict[str, Any] = {}
+    if title is not alt.Undefined:
+        original = chart_title(chart)
+        text, sub = title_lines(title)
+        props["usermeta"] = {"finding": original}
+        params: dict[str, Any] = {"text": text if len(text) > 1 else text[0]}
+        if sub:
+            params["subtitle"] = sub
+        if isinstance(title, alt.TitleParams):
+            for key in ("anchor", "fontSize", "color"):
+                if getattr(title, key, alt.Undefined) is not alt.Undefined:
+                    params[key] = getattr(title, key)
+        props["title"] = alt.TitleParams(**params)
+        head = " ".join(text)
+        props["description"] = head + ("" if not sub else (" " if head.endswith(":") else ". ") + " ".join(sub))
+    if isinstance(chart, (alt.Chart, alt.LayerChart)):
+        props["width"] = "container"
+    return chart.properties(**props) if props else chart
 
 
 class StpChart(alt.JupyterChart):
@@ -170,6 +265,11 @@ class StpChart(alt.JupyterChart):
     The plain-text form is ``Chart: <title>``, so a notebook's stored output
     says what the chart shows and is the same on every run (nbval compares it).
     """
+
+    @traitlets.validate("chart")
+    def _fit(self, proposal: Any) -> Any:
+        """Every chart drawn, first or on an app's update, follows the layout standard (:func:`fit`)."""
+        return fit(proposal["value"]) if proposal["value"] is not None else None
 
     def __repr__(self) -> str:
         return f"Chart: {chart_title(self.chart)}" if self.chart is not None else "Chart"
@@ -189,7 +289,7 @@ def show(chart: alt.TopLevelMixin) -> StpChart:
         A widget; assign ``.chart`` to redraw it in place (apps do this).
     """
     enable_offline()
-    return StpChart(chart)
+    return StpChart(chart, layout={"width": "100%", "max_width": f"{MAX_WIDTH}px"})
 
 
 def _subtitle(case_title: str | None, source: str | None) -> list[str]:
