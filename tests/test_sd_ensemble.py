@@ -187,6 +187,21 @@ def test_a_delay_whose_order_differs_between_runs_falls_back(test_cache):
         engine.run(dict(zip(names, values.T)), model.stocks)
 
 
+def test_a_sampled_smooth_order_is_refused_not_miscomputed(tmp_path_factory):
+    # per run PySD cannot take a float order at all; over arrays it would silently
+    # multiply the state list by the orders, so the engine must refuse
+    text = growth_mdl("smooth order = 3 ~ Dmnl [1,5,1] ~ Order. |",
+                      "smoothed = SMOOTH N(Population, 2, Population, smooth order) ~ person "
+                      "~ Smoothed. |")
+    with loaded(tmp_path_factory, text, "smooth.mdl") as model:
+        engine = Ensemble(model)
+        with pytest.raises(EnsembleUnsupported, match="the smooth's order is sampled"):
+            engine.run({"smooth order": [2.0, 3.0]}, ["smoothed"])
+        # with the order fixed, the smooth runs over arrays and equals PySD
+        names, values = ["growth rate"], np.array([[0.05], [0.1], [0.15]])
+        assert assert_equals_pysd(model, names, values, ["smoothed", "Population"]) == 3
+
+
 def test_random_numbers_are_refused(tmp_path_factory):
     text = growth_mdl("noise = RANDOM UNIFORM(0, 1, 3) ~ Dmnl ~ Noise. |")
     with loaded(tmp_path_factory, text, "noisy.mdl") as model:

@@ -279,6 +279,14 @@ def _classes() -> tuple[dict, dict]:
             _one_order(self.py_name, self.order_func, self.delay_time_func(), self.tstep())
             super().initialize(init_val)
 
+    class _SmoothRuns(st.Smooth):
+        def initialize(self, init_val=None):
+            if np.ndim(self.order_func()):
+                raise EnsembleUnsupported(
+                    f"{self.py_name}: the smooth's order is sampled; PySD fixes one order "
+                    f"per model.", "Run the model per run, or keep the order fixed.")
+            super().initialize(init_val)
+
     class _DelayFixedRuns(st.DelayFixed):
         def initialize(self, init_val=None):
             delay = np.asarray(self.delay_time_func())
@@ -323,7 +331,7 @@ def _classes() -> tuple[dict, dict]:
         st.Initial: (st.Initial, "runs"),
         st.Delay: (_DelayRuns, "stacked"),
         st.DelayN: (_DelayNRuns, "stacked"),
-        st.Smooth: (st.Smooth, "stacked"),
+        st.Smooth: (_SmoothRuns, "stacked"),
         st.DelayFixed: (_DelayFixedRuns, "pipe"),
         st.Forecast: (_ForecastRuns, "runs"),
         st.Trend: (_TrendRuns, "runs"),
