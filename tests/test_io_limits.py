@@ -21,6 +21,7 @@ from stp_helpers.io.cld_csv import read_cld_csv
 from stp_helpers.io.kumu import read_kumu
 from stp_helpers.io.loopy import read_loopy
 from stp_helpers.io.tables import load_yaml
+from stp_helpers.practice.scoping import parse_scoping
 from stp_helpers.sd import load_scenarios
 from stp_helpers.ssm.records import parse_ssm_text, read_ssm
 from stp_helpers.vsm.files import parse_vsm, read_vsm
@@ -71,7 +72,8 @@ def test_deep_yaml_is_refused(tmp_path: Path, reader) -> None:
         reader(_write(tmp_path, "x.yaml", DEEP_YAML))
 
 
-@pytest.mark.parametrize("parser", [parse_ssm_text, parse_vsm, parse_logic_model], ids=["ssm", "vsm", "logic_model"])
+@pytest.mark.parametrize("parser", [parse_ssm_text, parse_vsm, parse_logic_model, parse_scoping],
+                         ids=["ssm", "vsm", "logic_model", "scoping"])
 def test_deep_and_aliased_yaml_text_is_refused(parser) -> None:
     with pytest.raises(CaseFileError, match="more than 64 deep"):
         parser(DEEP_YAML)

@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from stp_helpers.case import Case
 from stp_helpers.display import Markdown
 from stp_helpers.errors import StpError
+from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["Claim", "Boundary", "Agreement", "ScopingStatement", "Finding", "read_scoping", "scoping_text",
@@ -194,11 +195,7 @@ def parse_scoping(text: str) -> ScopingStatement:
     StpError
         When the text is not YAML or a field is wrong, saying which and how to fix it.
     """
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as err:
-        raise StpError("The scoping statement is not valid YAML.",
-                       fix="Check the indentation and that every 'key: value' has a space after the colon.") from err
+    data = parse_yaml(text, "The scoping statement")[0] or {}  # no aliases, bounded depth, with the line
     if not isinstance(data, dict):
         raise StpError("The scoping statement should hold 'key: value' fields.", fix="Start from the template.")
     try:
