@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import pytest
 from conftest import Visit
 
-from stp_helpers import catalogue
+from stp_helpers import case, catalogue, report, sd
+from stp_helpers.futures import options
 
 pytestmark = pytest.mark.browser
 
@@ -34,21 +36,38 @@ def selects(*values: str, start: int = 0) -> Step:
     def act(app: object) -> None:
         for i, value in enumerate(values):
             if value:
-                app.locator("select").nth(start + i).select_option(value=value)
+                select = app.locator("select").nth(start + i)
+                labels = [t.replace("\xa0", " ") for t in select.locator("option").all_text_contents()]
+                select.select_option(index=labels.index(value))
     return act
 
 
-def ticks(*labels: str, clear: tuple[str, ...] = ()) -> Step:
-    """Tick (and untick) the app's check boxes by their labels."""
+def ticks(*indices: int, clear: tuple[int, ...] = ()) -> Step:
+    """Tick (and untick) the app's check boxes by their place (0 first, in the order the app lists them)."""
     def act(app: object) -> None:
-        for label in clear:
-            box = app.locator(f".widget-checkbox:has(label:text-is('{label}')) input")
-            if box.is_checked():
-                box.click()
-        for label in labels:
-            box = app.locator(f".widget-checkbox:has(label:text-is('{label}')) input")
-            if not box.is_checked():
-                box.click()
+        boxes = app.locator("input[type=checkbox]")
+        for index in clear:
+            if boxes.nth(index).is_checked():
+                boxes.nth(index).click()
+        for index in indices:
+            if not boxes.nth(index).is_checked():
+                boxes.nth(index).click()
+    return act
+
+
+def both(*steps: Step) -> Step:
+    def act(app: object) -> None:
+        for step in steps:
+            step(app)
+    return act
+
+
+def texts(*values: str) -> Step:
+    """Type into the app's text boxes in order ("" leaves one as it is)."""
+    def act(app: object) -> None:
+        for i, value in enumerate(values):
+            if value:
+                text(value, i)(app)
     return act
 
 
@@ -56,6 +75,27 @@ def press(name: str) -> Step:
     def act(app: object) -> None:
         app.get_by_role("button", name=name, exact=True).click()
     return act
+
+
+@cache
+def lever_ranking() -> list[str]:
+    """The Wiltshire model's levers, strongest first, as the stock-and-flow notebook tests them."""
+    the_case = case.load("wiltshire-complex-needs")
+    model, scenarios = sd.case_model(the_case), sd.case_scenarios(the_case)
+    policy = scenarios[1].params if len(scenarios) > 1 else {}
+    table = sd.lever_effects(model, sd.key_outcome(model, scenarios), levers=sd.default_levers(model, scenarios),
+                             policy=policy)
+    return list(table["parameter"])
+
+
+@cache
+def weight_answers() -> tuple[str, str]:
+    """The logic model notebook's case (Stoke): the weight the first choice turns on, and another criterion."""
+    appraisal = report.case_appraisal(case.load("stoke-neet"))
+    moves = options.weight_sensitivity(appraisal, which="top").dropna(subset=["move"]).sort_values("move", kind="stable")
+    best = moves.iloc[0]["criterion"]
+    other = next(c for c in appraisal.criteria if c not in set(moves.loc[moves["move"] == moves.iloc[0]["move"], "criterion"]))
+    return best, other
 
 
 @dataclass
@@ -85,7 +125,7 @@ JOURNEYS: dict[str, list[Journey]] = {
                 selects(*[v for row in CRISIS_ROWS for v in row], start=12), "unmet_need → crisis_contacts (+)"),
     ],
     "methods/csh.ipynb": [
-        Journey(selects("control"), selects(*(["motivation"] * 12), start=1), "Look again at control",
+        Journey(selects("control"), selects(*(["motivation"] * 12), start=1), "Look again at motivation: which questions ask",
                 selects(*(["motivation"] * 3 + ["control"] * 3 + ["knowledge"] * 3 + ["legitimacy"] * 3), start=1),
                 "motivation: 1, 2, 3; control: 4, 5, 6"),
         Journey(selects("control"), press("10"), "Another question's is and ought answers share more words",
@@ -102,8 +142,81 @@ JOURNEYS: dict[str, list[Journey]] = {
 }
 # Measures exercise 1 asks for two numbers in a table of text boxes.
 JOURNEYS["methods/measures.ipynb"][0] = Journey(
-    selects("yes"), lambda app: (text("30", 0)(app), text("70", 1)(app)), "Check the limits: centre ± 2.66",
-    lambda app: (text("38.976", 0)(app), text("62.191", 1)(app)), "lower 38.976, upper 62.191")
+    selects("yes"), texts("30", "70"), "Check the limits: centre ± 2.66", texts("38.976", "62.191"),
+    "lower 38.976, upper 62.191")
+
+INDICATOR = ("Tenancies kept 12 months", "People still in their tenancy 12 months after referral, as a percentage",
+             "people still in their tenancy after 12 months", "people referred 12 months earlier", "% of people referred",
+             "Housing management system", "62", "2024-Q1", "higher", "2026-Q1", "quarterly", "Housing options manager")
+CATWOE = ("people with complex needs using services", "a person with complex needs and their carers",
+          "alliance providers", "workers they trust across services",
+          "services commissioned in silos against targets", "a person with complex needs done to by services",
+          "services commissioned as one alliance around the person", "a person with complex needs worked with as a partner",
+          "Commissioning can buy outcomes only by sharing risk and learning with providers",
+          "Warmth, persistence and being treated as a partner matter more than labels and thresholds",
+          "Plymouth City Council cabinet", "the alliance board",
+          "the council budget and procurement law", "the services and thresholds that exist")
+SAME_W = CATWOE[:9] + (CATWOE[8],) + CATWOE[10:]
+UNITS = ("housing", "childrens", "benefits", "police", "mental-health", "ambulance-hospital")
+
+JOURNEYS.update({
+    "methods/stakeholders.ipynb": [
+        Journey(text("2"), selects("monitor", "monitor", "monitor", "monitor"), "Commissioners: you have 'monitor'",
+                selects("key players", "keep satisfied", "keep informed", "monitor"), "Commissioners: key players"),
+        Journey(selects("Police"), selects("definitive", "definitive", "definitive", "definitive", start=1),
+                "People with complex needs: you have definitive",
+                selects("dependent", "definitive", "dominant", "discretionary", start=1),
+                "People with complex needs: dependent"),
+        Journey(selects("Police"), selects("People with complex needs", start=1), "sits on no route between two others",
+                selects("Council leadership", start=1), "The broker sits on the most shortest routes"),
+    ],
+    "methods/logic_model.ipynb": [
+        Journey(text("3"), selects("LM-2", "A1"), "LM-2 does not apply to A1",
+                selects("LM-2", "A3", "LM-4", "L1", "LM-5", "A3"), "LM-2 at A3; LM-4 at L1; LM-5 at A3"),
+        Journey(selects("owner"), texts(*(["x"] * 12)), "baseline: 'x' is not a number.", texts(*INDICATOR),
+                "numerator: people still in their tenancy after 12 months"),
+        Journey(lambda app: selects(weight_answers()[1])(app), lambda app: selects(weight_answers()[1], start=1)(app),
+                "another criterion needs a smaller move", lambda app: selects(weight_answers()[0], start=1)(app),
+                "spend the discussion there"),
+    ],
+    "methods/ssm.ipynb": [
+        Journey(text("4"), ticks(1, 3, 4), "Look again at number 6", ticks(5),
+                "that the system uses rather than changes"),
+        Journey(selects("W"), texts(*SAME_W), "The two worldviews (W) are the same words", texts(*CATWOE),
+                "worked with as a partner; W warmth"),
+        Journey(text("5"), selects(*(["yes"] * 9)), "you have 'yes'",
+                selects("yes", "yes", "yes", "partly", "yes", "yes", "no", "yes", "yes"), "a4: partly"),
+    ],
+    "methods/vsm.ipynb": [
+        Journey(text("5"), ticks(3, 4, 5, 6), "how would an alarm from the front line reach policy", ticks(7),
+                "a body doing both control and policy, an alarm route"),
+        Journey(selects("S3*"), texts("S2", "S3, S3*", "S4", "S5"), "does it really audit operations directly?",
+                texts("S2", "S3", "S4", "S5"), "learning-exchange: S2"),
+        Journey(selects("VSM-9"), both(text("Hub"), ticks(0, 3)), "Still uncoordinated:",
+                ticks(*range(len(UNITS))), "One System 2 mechanism linking housing"),
+    ],
+    "methods/scenarios.ipynb": [
+        Journey(selects("central funding settlement"), ticks(1, 0), "central funding settlement is one of the two axes",
+                ticks(4, clear=(0,)), "make the axes; a driver"),
+        Journey(selects("Do nothing"), selects("Do nothing", start=1), "Do nothing",
+                selects("Early help at scale", start=1), "may never be the best in any single scenario"),
+        Journey(selects("Steady ground"), selects("Steady ground", start=1), "Steady ground",
+                selects("Housing bottleneck", start=1), "The story counted the same people twice"),
+        Journey(selects("central funding settlement"), selects(*(["5"] * 12), start=1),
+                "ageing population: you gave uncertainty 5; the briefing says",
+                selects("5", "1", "5", "5", "4", "4", "3", "4", "4", "5", "2", "5", start=1),
+                "ageing population: impact 5, uncertainty 1"),
+    ],
+    "methods/stock_flow.ipynb": [
+        Journey(selects("exponential"), selects("exponential", start=1), "does the growth keep speeding up",
+                selects("S-shaped", start=1), "the balancing loop (crowding"),
+        Journey(lambda app: selects(lever_ranking()[-1])(app), lambda app: selects(lever_ranking()[-1], start=1)(app),
+                "Sort the levers by the size of their effect", lambda app: selects(lever_ranking()[0], start=1)(app),
+                "not always one a service controls"),
+        Journey(selects("Flow units"), selects("Flow units", start=1), "the model passes it",
+                selects("Extreme conditions", start=1), "a fixed outflow keeps draining an empty bath"),
+    ],
+})
 
 
 def _feedback(app: object, start: str, line: str) -> None:

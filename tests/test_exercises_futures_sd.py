@@ -91,3 +91,33 @@ def test_lever_app_lists_parameters_alphabetically_and_checks_the_strongest() ->
     assert list(app.answer.options) == sorted(table["parameter"])
     assert repr(app.submit(table["parameter"].iloc[0], table["parameter"].iloc[-1])).startswith("Correct.")
     assert repr(sd_check.lever_exercise(model, outcome, table["parameter"].iloc[-1])).startswith("Not yet.")
+
+
+SCORES = {d.driver: (d.impact, d.uncertainty) for d in DRIVERS}
+SCORE_TABLE: list[tuple[Any, Any, str, str]] = [
+    (SCORES, "central funding settlement", "Correct.",
+     "You predicted central funding settlement as the most critical uncertainty, and your scores put it first."),
+    ({**{k.upper(): (str(i), str(u)) for k, (i, u) in SCORES.items()}, "housing supply": (5, 3)}, "severe weather",
+     "Correct.", "your scores put central funding settlement first"),
+    ({**SCORES, "ageing population": (5, 5)}, ..., "Not yet.",
+     "ageing population: you gave uncertainty 5; the briefing says 'the projections have barely moved in twenty years'."),
+    ({**SCORES, "severe weather": (5, 5)}, ..., "Not yet.",
+     "severe weather: you gave impact 5; the briefing says 'it would add pressure for a few weeks'."),
+    ({k: v for k, v in SCORES.items() if k != "digital adoption"}, ..., "Not yet.", "You have not scored digital adoption yet."),
+]
+
+
+@pytest.mark.parametrize("answer,prediction,verdict,line", SCORE_TABLE, ids=[str(i) for i in range(len(SCORE_TABLE))])
+def test_driver_scores_answer_table(answer: Any, prediction: Any, verdict: str, line: str) -> None:
+    said = repr(futures_check.scores_exercise(DRIVERS).submit(answer, prediction))
+    assert said.startswith(verdict), said
+    assert line in said, said
+
+
+def test_driver_scores_app_reads_its_table_and_waits_when_empty() -> None:
+    app = futures_check.scores_exercise(DRIVERS)
+    assert repr(app.submit(..., "housing supply")) == APP_YOUR_TURN and app.model_panel.value == ""
+    for row, driver in zip(app.answer.cells, app.answer.row_names):
+        row[0].value, row[1].value = (str(n) for n in SCORES[driver])
+    app.check_button.click()
+    assert repr(app).startswith("Correct. 6 of 6 drivers scored as the briefing reads.")

@@ -28,10 +28,10 @@ from stp_helpers.futures import scenarios as fut
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 from stp_helpers.checks.matching import canonical as normalise
 from stp_helpers.checks.exercise import Exercise
-from stp_helpers.checks.inputs import Choice, Choices
+from stp_helpers.checks.inputs import Choice, Choices, Column, Table
 
 __all__ = ["critical_uncertainties", "robust_option", "contradicted_scenario", "tree_scenario", "axes_exercise",
-           "robust_exercise", "contradiction_exercise"]
+           "robust_exercise", "contradiction_exercise", "driver_scores", "scores_exercise", "DRIVER_BRIEFING"]
 
 
 def critical_uncertainties(answer: Any, drivers: Sequence[fut.Driver], prediction: Any = None) -> Feedback:
@@ -218,4 +218,91 @@ def contradiction_exercise(claims: pd.DataFrame, answer: Any = ..., prediction: 
                     "are not at risk, so fewer are at risk than today. The story counted the same people twice.",
         predict=Choice("Which story sounds right but may not be?", names),
         title="Which scenario makes a claim its model run does not support?")
+    return app.submit(answer, prediction)
+
+
+#: A briefing on the worked example's six drivers (FUT-T1): for each, what it says about impact and about uncertainty.
+DRIVER_BRIEFING: dict[str, tuple[str, str]] = {
+    "ageing population": ("every service feels it", "the projections have barely moved in twenty years"),
+    "central funding settlement": ("it pays for most of what the partnership does",
+                                   "nobody knows whether next year's settlement will be cut or raised"),
+    "housing supply": ("when it slips, people stay in crisis longer",
+                       "whether the new social housing is built on time depends on builders and interest rates"),
+    "digital adoption": ("it would change how some contacts arrive, not whether they are needed",
+                         "how quickly residents take up online services is hard to say"),
+    "voluntary-sector capacity": ("the partnership leans on them heavily",
+                                  "several charities may close or merge, and no one can say which"),
+    "severe weather": ("it would add pressure for a few weeks", "a severe winter or a flood could come in any year"),
+}
+
+
+def driver_scores(answer: Any, drivers: Sequence[fut.Driver], *, prediction: Any = ...) -> Feedback:
+    """Check a learner's impact and uncertainty scores (1–5) for each driver, read from :data:`DRIVER_BRIEFING`.
+
+    A score within one point of the worked example's counts: scoring is a judgement, and
+    the check asks only that it follows the briefing.  ``prediction`` is the driver the
+    learner expected to be the most critical uncertainty.
+
+    Examples
+    --------
+    >>> drivers = fut.example_drivers()
+    >>> driver_scores({d.driver: (d.impact, d.uncertainty) for d in drivers}, drivers).passed
+    True
+    """
+    if is_placeholder(answer):
+        return your_turn()
+    if not isinstance(answer, dict):
+        raise TypeError('answer should be a dict of driver → (impact, uncertainty), e.g. {"housing supply": (4, 4)}')
+    known = {normalise(d.driver): d for d in drivers}
+    given: dict[str, tuple[int, int]] = {}
+    for key, value in answer.items():
+        driver = known.get(normalise(key))
+        if driver is None:
+            return Feedback(False, fix=f"{key!r} is not one of the drivers: {', '.join(d.driver for d in drivers)}.")
+        try:
+            impact, uncertainty = (int(float(v)) for v in value)
+        except (TypeError, ValueError):
+            return Feedback(False, fix=f"{driver.driver}: give two whole numbers from 1 to 5, impact then uncertainty.")
+        given[driver.driver] = (impact, uncertainty)
+    close = sum(abs(given[d.driver][0] - d.impact) <= 1 and abs(given[d.driver][1] - d.uncertainty) <= 1
+                for d in drivers if d.driver in given)
+    right = [f"{close} of {len(drivers)} drivers scored as the briefing reads."]
+    for d in drivers:
+        if d.driver not in given:
+            return Feedback(False, right, f"You have not scored {d.driver} yet.", "What would it change, and how sure is anyone?")
+        impact, uncertainty = given[d.driver]
+        cue_impact, cue_uncertainty = DRIVER_BRIEFING.get(d.driver, ("", ""))
+        if abs(impact - d.impact) > 1:
+            return Feedback(False, right, f"{d.driver}: you gave impact {impact}; the briefing says {cue_impact!r}.",
+                            f"How much of what the partnership does would {d.driver} change?")
+        if abs(uncertainty - d.uncertainty) > 1:
+            return Feedback(False, right, f"{d.driver}: you gave uncertainty {uncertainty}; the briefing says "
+                            f"{cue_uncertainty!r}.", "Could you say today which way it will go?")
+    top = max(drivers, key=lambda d: given[d.driver][0] * given[d.driver][1])
+    said = str(prediction).strip() if not is_placeholder(prediction) and str(prediction).strip() else None
+    note = None if said is None else (
+        f"You predicted {said} as the most critical uncertainty, and your scores put it first. What told you?"
+        if normalise(said) == normalise(top.driver) else
+        f"You predicted {said} as the most critical uncertainty; your scores put {top.driver} first. Which cue did you weigh differently?")
+    return Feedback(True, right, None, note or "Which driver scored high on impact but low on uncertainty, and where "
+                    "does it belong in the scenarios?")
+
+
+def scores_exercise(drivers: Sequence[fut.Driver], answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "score the drivers from the briefing": impact and uncertainty, 1 to 5, per driver."""
+    def check(given: Any, said: Any) -> Feedback:
+        if isinstance(given, dict):
+            given = {k: v for k, v in given.items() if all(v)}
+        return driver_scores(given or ..., drivers, prediction=said)
+
+    scale = ("1", "2", "3", "4", "5")
+    app = Exercise(
+        "driver_scores", check,
+        Table("Scores from the briefing", [Column("impact", scale), Column("uncertainty", scale)],
+              row_names=[d.driver for d in drivers]),
+        "; ".join(f"{d.driver}: impact {d.impact}, uncertainty {d.uncertainty}" for d in drivers),
+        explanation="Impact is how much of the system a driver would change; uncertainty is how little anyone can say "
+                    "today about which way it will go. A driver with high impact and low uncertainty is predetermined.",
+        predict=Choice("Which will be the most critical uncertainty?", [d.driver for d in drivers]),
+        title="Score each driver's impact and uncertainty from 1 to 5, from the briefing above.")
     return app.submit(answer, prediction)
