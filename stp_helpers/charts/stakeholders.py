@@ -115,13 +115,15 @@ def gap_chart(record: CshRecord, *, title: str | None = None,
     table["shown"] = [f"{g:.2f}" if a else "–" for g, a in zip(table["gap"], table["answered"])]
     table = table[["group", "question", "number", "category", "gap", "shown", "is", "ought"]]
     order = [f"Q{n}" for n in range(1, 13)]
+    # Questions down the side and groups across: twelve rows stay readable on a phone.
     base = alt.Chart(table).encode(
-        x=alt.X("question:N", sort=order, title="Boundary question (1–12)", axis=alt.Axis(grid=False, labelAngle=0)),
-        y=alt.Y("group:N", title="Stakeholder group", axis=alt.Axis(grid=False)))
+        y=alt.Y("question:N", sort=order, title="Boundary question (1–12)", axis=alt.Axis(grid=False)),
+        x=alt.X("group:N", title="Stakeholder group", axis=alt.Axis(grid=False, labelAngle=0,
+                                                                     labelExpr="split(datum.label, ' ')")))
     heat = layout.heat_layers(base, "gap", "shown", title="Is/ought gap (0 to 1)", domain=[0, 1],
                               tooltip=["group", "question", "category", "gap", "is", "ought"])
     return heat.properties(title=_title(title or gap_finding(record), subtitle), width=560,
-                                             height=alt.Step(44))
+                           height=alt.Step(30))
 
 
 def disagreement_chart(record: CshRecord, mode: str = "ought", *, title: str | None = None,

@@ -92,7 +92,9 @@ def _stp_theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
             "range": {"category": list(SERIES)},
-            "title": {"fontSize": 17, "subtitleFontSize": 14, "anchor": "start",
+            # Smaller title text on a phone-width chart, so a wrapped title line fits its box.
+            "title": {"fontSize": {"expr": "width < 380 ? 15 : 17"},
+                      "subtitleFontSize": {"expr": "width < 380 ? 12 : 14"}, "anchor": "start",
                       "subtitleColor": "#444444", "lineHeight": 21, "subtitleLineHeight": 18},
             "axis": {"labelFontSize": 14, "titleFontSize": 14, "grid": True,
                      "gridColor": "#e6e6e6", "labelLimit": 220, "titleLimit": 0},
