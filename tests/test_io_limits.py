@@ -153,3 +153,16 @@ def test_read_limited_refuses_before_reading(tmp_path: Path) -> None:
     assert parse.read_limited(path, limit=11) == b"x" * 11
     with pytest.raises(CaseFileError, match="11 bytes, more than the limit of 10 bytes"):
         parse.read_limited(path, limit=10)
+
+
+def test_model_over_the_size_cap_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stp_helpers.errors import ModelError
+    from stp_helpers.sd import load_model
+
+    monkeypatch.setenv("STP_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "model.mdl"
+    with open(path, "wb") as handle:
+        handle.write(b"{UTF-8}\nx = 1 ~ ~ |\n")
+        handle.truncate(25 * 1024 * 1024)
+    with pytest.raises(ModelError, match=r"model.mdl: The file is 26,214,400 bytes, more than the limit of 20,971,520"):
+        load_model(path)

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from stp_helpers.errors import ModelError
+from stp_helpers.errors import CaseFileError, ModelError
+from stp_helpers.io.parse import read_limited
 from stp_helpers.paths import cache_dir, relative
 from stp_helpers.sd import safety
 from stp_helpers.sd.errors import translate_error
@@ -129,7 +130,10 @@ def _check_file(path: str | os.PathLike[str]) -> Path:
 
 
 def _read_text(src: Path) -> str:
-    raw = src.read_bytes()
+    try:
+        raw = read_limited(src)  # a model over the size cap is refused before it is read
+    except CaseFileError as err:
+        raise ModelError(f"{relative(src)}: {err.problems[0].problem}", err.problems[0].fix) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
