@@ -12,7 +12,7 @@ Your turn: fill in the cell above, then run this one.
 >>> behaviour_mode("S-shaped", 1000 / (1 + 99 * np.exp(-0.3 * t)), prediction="exponential")
 Correct. The series shows S-shaped growth. Your prediction (exponential) did not match: which loop took over as the stock grew? What in the system's structure produces this shape?
 >>> behaviour_mode("exponential", 1000 / (1 + 99 * np.exp(-0.3 * t)))
-Not yet. Look at the second half of the run: does the growth keep speeding up, or slow down towards a limit? Use sd.classify_behaviour(series) to check. What in the system's structure produces this shape?
+Not yet. Look at the second half of the run: does the growth keep speeding up, or slow down towards a limit? Then name the shape of the whole run, start to end. What in the system's structure produces this shape?
 """
 
 from __future__ import annotations
