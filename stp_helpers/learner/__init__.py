@@ -1,7 +1,7 @@
 """The learner's own record: exercise progress and the portfolio of evidence.
 
 This package only re-exports; the code lives in its modules:
-``progress``, ``portfolio``.
+``progress``, ``evidence``, ``store``, ``portfolio``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from stp_helpers.learner.progress import (
     track_from_environment,
     untrack,
 )
+from stp_helpers.learner import evidence, store
+from stp_helpers.learner.store import PortfolioStore
 from stp_helpers.learner import portfolio
 from stp_helpers.learner.portfolio import (
     ARTEFACT_NOTEBOOKS,
@@ -27,13 +29,16 @@ from stp_helpers.learner.portfolio import (
 __all__ = [
     "ARTEFACT_NOTEBOOKS",
     "LEARNER_PATTERN",
+    "PortfolioStore",
     "ProgressStore",
     "build_portfolio",
+    "evidence",
     "evidence_table",
     "notebook_key",
     "overview",
     "portfolio",
     "progress",
+    "store",
     "track",
     "track_from_environment",
     "untrack",
