@@ -117,7 +117,8 @@ def test_shown_charts_take_the_container_width_and_wrap_long_titles() -> None:
     widget = charts.show(chart)
     spec = widget.chart.to_dict()
     assert spec["width"] == "container"
-    assert spec["title"]["text"] == "8 of 16 stakeholders are key players:"
+    assert " ".join(spec["title"]["text"]) == "8 of 16 stakeholders are key players:"
+    assert all(len(line) <= theme.TITLE_CHARS for line in spec["title"]["text"])
     assert spec["title"]["subtitle"][-1] == "Salford"
     assert all(len(line) <= theme.SUBTITLE_CHARS for line in spec["title"]["subtitle"])
     assert spec["description"].startswith("8 of 16 stakeholders are key players: LSP high-level panel")

@@ -27,6 +27,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from stp_helpers.charts.theme import wrap_expr
+
 __all__ = ["HEAT_COLOURS", "HEAT_TEXT", "contrast_ratio", "heat_layers", "spread_points", "numbered_layers"]
 
 #: Sequential oranges (ColorBrewer Oranges), lightest first.
@@ -132,5 +134,6 @@ def numbered_layers(table: pd.DataFrame, *, name: str, x: str, y: str, colour: a
     key = base.mark_point(size=0, opacity=0).encode(
         opacity=alt.Opacity("key:N", sort=list(data["key"]), title=key_title,
                             scale=alt.Scale(range=[1.0] * len(data)),
-                            legend=alt.Legend(columns=1, symbolOpacity=0, symbolSize=0, labelLimit=0)))
+                            legend=alt.Legend(columns=1, symbolOpacity=0, symbolSize=0, labelLimit=0,
+                                              labelExpr=wrap_expr(30))))
     return points, numbers, key

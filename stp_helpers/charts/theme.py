@@ -163,6 +163,20 @@ def enable_offline() -> None:
     alt.JupyterChart._is_offline = True
 
 
+def wrap_expr(chars: int) -> str:
+    r"""A Vega expression that wraps an axis or legend label into lines of about ``chars`` characters.
+
+    >>> print(wrap_expr(20))
+    split(trim(replace(datum.label, regexp('(.{1,20})(\\s+|$)', 'g'), '$1\n')), '\n')
+    """
+    return ("split(trim(replace(datum.label, regexp('(.{1,%d})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')" % chars)
+
+
+def wrapped_lines(text: str, chars: int) -> int:
+    """How many lines :func:`wrap_expr` makes of ``text`` (for a row height)."""
+    return len(textwrap.wrap(str(text), chars, break_long_words=False)) or 1
+
+
 def chart_title(chart: alt.TopLevelMixin) -> str:
     """Return a chart's title text ('' when it has none)."""
     spec = chart.to_dict(validate=False)
@@ -180,8 +194,10 @@ def chart_title(chart: alt.TopLevelMixin) -> str:
 #: Widest a chart grows (px); it takes its container's width up to this.
 MAX_WIDTH = 900
 #: A title line holds at most this many characters (the finding fits one or two lines on a phone).
-TITLE_CHARS = 38
-SUBTITLE_CHARS = 46
+TITLE_CHARS = 32
+SUBTITLE_CHARS = 40
+#: Category and key labels wrap at about this many characters.
+LABEL_CHARS = 22
 #: A title longer than this moves what follows its first ': ' or '; ' into the subtitle.
 TITLE_MAX = 80
 
@@ -200,7 +216,7 @@ def title_lines(title: Any) -> tuple[list[str], list[str]]:
     >>> title_lines(alt.TitleParams(text="x" * 10, subtitle=["a", "b"]))
     (['xxxxxxxxxx'], ['a', 'b'])
     >>> title_lines("8 of 16 stakeholders are key players: " + ", ".join(["a long stakeholder name"] * 4))[0]
-    ['8 of 16 stakeholders are key players:']
+    ['8 of 16 stakeholders are key', 'players:']
     """
     if isinstance(title, alt.TitleParams):
         text, subtitle = title.text, title.subtitle
@@ -236,7 +252,7 @@ def fit(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     ...     title="Waiting list peaks at 412 in week 23, then B2 (capacity) catches up"))
     >>> d = c.to_dict()
     >>> d["width"], d["title"]["text"]
-    ('container', ['Waiting list peaks at 412 in week 23,', 'then B2 (capacity) catches up'])
+    ('container', ['Waiting list peaks at 412 in', 'week 23, then B2 (capacity)', 'catches up'])
     >>> d["description"]
     'Waiting list peaks at 412 in week 23, then B2 (capacity) catches up'
     """
@@ -345,16 +361,22 @@ def bar_chart(
         colour = alt.condition(
             alt.datum[category] == highlight, alt.value(REINFORCING), alt.value(SERIES[0])
         )
+    # Long category names wrap onto lines (never cut with "…"); the axis title sits above the names,
+    # and the value axis leaves room for the number written at the end of the longest bar.
+    lines = max(wrapped_lines(c, LABEL_CHARS) for c in data[category])
+    top = float(data[value].max()) if len(data) else 1.0
     base = alt.Chart(data).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=category_title or category.capitalize()),
-        x=alt.X(f"{value}:Q", title=value_title),
+        y=alt.Y(f"{category}:N", sort=order, title=category_title or category.capitalize(),
+                axis=alt.Axis(labelExpr=wrap_expr(LABEL_CHARS), labelLimit=0, titleAngle=0, titleAlign="left",
+                              titleAnchor="start", titleY=-8, titleX=0, titleBaseline="bottom", grid=False)),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, top * 1.2 if top > 0 else 1])),
     )
     bars = base.mark_bar().encode(color=colour, tooltip=[category, value])
     labels = base.mark_text(align="left", dx=4, fontSize=14).encode(text=f"{value}:Q")
     props: dict[str, Any] = {"text": title}
     if subtitle:
         props["subtitle"] = subtitle
-    return (bars + labels).properties(title=alt.TitleParams(**props), height=alt.Step(32))
+    return (bars + labels).properties(title=alt.TitleParams(**props), height=alt.Step(max(32, 17 * lines + 8)))
 
 
 # Builders of the stock-and-flow notebook, re-exported for ``charts.run_chart`` etc.
