@@ -13,7 +13,7 @@ Examples
 >>> binary_kind(b"id,label\\nU,unmet need\\n") is None
 True
 >>> png_problem(b"\\x89PNG\\r\\n\\x1a\\n<html>")
-'the first PNG chunk is not IHDR'
+'the PNG data stops after 14 bytes, before its first chunk'
 """
 
 from __future__ import annotations
