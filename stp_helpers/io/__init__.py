@@ -5,6 +5,12 @@ the attributes documented in :mod:`stp_helpers.io.cld_graph`) and never analyse 
 Every problem a user can cause becomes a :class:`~stp_helpers.errors.CaseFileError`
 naming file, row and column; library errors are translated here.
 
+Untrusted input: :mod:`~stp_helpers.io.parse` reads YAML and JSON with a
+size cap (:data:`~stp_helpers.io.parse.MAX_FILE_BYTES`), a nesting limit and
+no YAML aliases (``parse_yaml`` is the one YAML loader), and
+:mod:`~stp_helpers.io.sniff` tells from its bytes whether a file holds what
+its name says.  Writes go through :mod:`~stp_helpers.io.atomic`.
+
 CLD formats: :mod:`~stp_helpers.io.cld_csv` (edge lists),
 :mod:`~stp_helpers.io.kumu` (Kumu JSON), :mod:`~stp_helpers.io.graphml`,
 :mod:`~stp_helpers.io.loopy` (LOOPY), :mod:`~stp_helpers.io.vensim_sketch`
