@@ -166,3 +166,15 @@ def test_model_over_the_size_cap_is_refused_unread(tmp_path: Path, monkeypatch: 
         handle.truncate(25 * 1024 * 1024)
     with pytest.raises(ModelError, match=r"model.mdl: The file is 26,214,400 bytes, more than the limit of 20,971,520"):
         load_model(path)
+
+
+def test_personal_details_scan_reports_a_file_too_large_to_scan(tmp_path: Path) -> None:
+    from stp_helpers.stakeholders.ethics import scan_personal_details
+
+    folder = _case(tmp_path, "")
+    (folder / "notes.txt").write_text("Call Ada on 01234 567890.\n", encoding="utf-8")
+    with open(folder / "big.csv", "wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    found = scan_personal_details(case.load(folder))
+    assert found[["file", "kind"]].values.tolist() == [["big.csv", "file not scanned"],
+                                                        ["notes.txt", "phone number"]]

@@ -34,6 +34,7 @@ from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.paths import relative
 from stp_helpers.stakeholders.register import Register, read_stakeholders
 from stp_helpers.stakeholders.power import grid_table
+from stp_helpers.io.parse import read_limited
 from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["ValueConflict", "Check", "Prototype", "EthicsRecord", "read_ethics", "load_ethics", "conflicts_table",
@@ -212,7 +213,12 @@ def scan_personal_details(slug_or_case: Any) -> pd.DataFrame:
     hits: list[Finding] = []
     for path in sorted(found.path.iterdir()):
         if path.is_file() and path.suffix in {".yaml", ".yml", ".csv", ".md", ".txt"}:
-            hits += find_personal_details(path.read_text(encoding="utf-8", errors="replace"), path.name)
+            try:
+                text = read_limited(path).decode("utf-8", errors="replace")
+            except CaseFileError as err:  # too large to scan: say so rather than pass it as clean
+                hits.append(Finding(path.name, 1, "file not scanned", "warning", err.problems[0].problem))
+                continue
+            hits += find_personal_details(text, path.name)
     return pd.DataFrame([h.__dict__ for h in hits], columns=["file", "line", "kind", "severity", "text"])
 
 
