@@ -107,7 +107,8 @@ class PortfolioStore:
                            fix="Move it aside to start a new portfolio.")
         return {**empty, **data}
 
-    def _change(self, change: Any) -> Any:
+    def update_record(self, change: Any) -> Any:
+        """Apply ``change`` to the whole record under the lock and save it atomically; return its result."""
         with locked(self.path):
             data = self.load()
             result = change(data)
@@ -128,7 +129,7 @@ class PortfolioStore:
             item["digest"] = digest(item)
             data["items"].append(item)
             return item["id"]
-        return self._change(add)
+        return self.update_record(add)
 
     def items(self) -> list[dict[str, Any]]:
         """Every item, oldest first; a verification whose digest no longer matches is dropped."""
@@ -213,7 +214,7 @@ class PortfolioStore:
                         item.setdefault("history", []).append(f"{_today()}: changed, verification cleared")
                     return
             raise StpError(f"There is no evidence item {item_id!r}.", fix="Use an id from the portfolio's list.")
-        self._change(update)
+        self.update_record(update)
 
     # -- claims ---------------------------------------------------------------------------
     def suggest_claims(self, item_id: str) -> list[str]:
@@ -254,7 +255,7 @@ class PortfolioStore:
                                             "comment": comment.strip(), "digest": digest(item)}
                     return
             raise StpError(f"There is no evidence item {item_id!r}.", fix="Use an id from the portfolio's list.")
-        self._change(mark)
+        self.update_record(mark)
 
     # -- coverage -------------------------------------------------------------------------
     def coverage(self) -> pd.DataFrame:
