@@ -174,3 +174,22 @@ def test_portfolio_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     err = capsys.readouterr().err
     assert "portfolio.html could not be saved: the disk is full. Free some space" in err
     assert "internal error" not in err and not out.exists()
+
+
+def test_monte_carlo_results_follow_the_umask(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    import os
+
+    from sd_models import growth_mdl, loaded
+
+    from stp_helpers.sd import uniform
+    from stp_helpers.sd.parquet import monte_carlo_to_parquet
+
+    with loaded(tmp_path_factory, growth_mdl()) as model:
+        old = os.umask(0o022)
+        try:
+            stored = monte_carlo_to_parquet(model, {"growth rate": uniform(0.05, 0.15)}, 4, 1,
+                                            tmp_path / "runs.parquet", outputs=["Population"], workers=1,
+                                            progress=False)
+        finally:
+            os.umask(old)
+    assert stored.path == tmp_path / "runs.parquet" and stored.path.stat().st_mode & 0o777 == 0o644

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from stp_helpers.errors import CaseExistsError, ModelError
+from stp_helpers.io.atomic import umask
 from stp_helpers.paths import relative
 from stp_helpers.sd.distributed import chunk_results, resolve_workers
 from stp_helpers.sd.ensemble import ensemble_chunk_size, unsupported_reason
@@ -287,6 +288,7 @@ def monte_carlo_to_parquet(
     groups = group_chunks(chunks, block)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.fchmod(fd, 0o666 & ~umask())  # mkstemp makes it 0600; results follow the umask like every save
     os.close(fd)
     tmp = Path(tmp_name)
     report = progress_reporter(progress, len(values))
