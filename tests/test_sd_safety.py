@@ -12,6 +12,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stp_helpers import paths, sd
 from stp_helpers.errors import ModelError
@@ -196,9 +197,9 @@ def test_check_case_checks_a_hostile_model_without_running_it(tmp_path, monkeypa
     marker = tmp_path / "PWNED"
     vensim(folder, stock_doc=f'A stock. """ + {payload(marker)} + """')
     meta = folder / "case.yaml"
-    text = meta.read_text(encoding="utf-8")
-    assert "artefacts: []" in text
-    meta.write_text(text.replace("artefacts: []", "artefacts:\n  - file: model.mdl"), encoding="utf-8")
+    data = yaml.safe_load(meta.read_text(encoding="utf-8"))
+    data["artefacts"] = [*(data.get("artefacts") or []), {"file": "model.mdl"}]
+    meta.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
     def no_import(*args, **kwargs):
         raise AssertionError("check-case imported generated code")
