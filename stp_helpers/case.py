@@ -217,6 +217,9 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
                                  "stp_helpers.practice.scoping:read_scoping"),
     "information_plan.csv": ArtefactKind("information plan: needs, sources, owners, quality and gaps (duty 2)",
                                          "stp_helpers.practice.information:read_information_plan"),
+    "vision.yaml": ArtefactKind("vision of success, for whom and by when (duty 10)", "stp_helpers.practice.vision:read_vision"),
+    "communication_plan.csv": ArtefactKind("communication plan: audience, message, channel, model and translation (duty 10)",
+                                           "stp_helpers.practice.vision:read_communication_plan"),
 }
 
 

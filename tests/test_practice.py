@@ -11,8 +11,8 @@ import pytest
 from stp_helpers import case, catalogue, paths
 from stp_helpers.checks import practice as check
 from stp_helpers.errors import CaseFileError, StpError
-from stp_helpers.practice import information, scoping
-from stp_helpers.widgets.practice import InformationPlanForm, ScopingForm, StructuredReflection
+from stp_helpers.practice import information, scoping, vision
+from stp_helpers.widgets.practice import InformationPlanForm, ScopingForm, StructuredReflection, VisionPlanForm
 
 WILTS = case.load("wiltshire-complex-needs")
 PLYMOUTH = case.load("plymouth-alliance")
@@ -198,7 +198,7 @@ def test_rule_apps_hide_the_model_answer_until_an_attempt() -> None:
 
 # --- the duty notebooks on every case -------------------------------------------------------------------------
 
-DUTY_NOTEBOOKS = ["duty01.ipynb", "duty02.ipynb"]
+DUTY_NOTEBOOKS = ["duty01.ipynb", "duty02.ipynb", "duty10.ipynb"]
 CASES = case.list_cases()
 
 
@@ -218,7 +218,78 @@ def test_duty_notebook_runs_on_every_case(notebook: str, slug: str, tmp_path: Pa
     nb = nbformat.read(out, as_version=4)
     text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.get("outputs", []))
-    form, exemplar = (("ScopingForm:", "Wiltshire: complex needs across agencies") if notebook == "duty01.ipynb"
-                      else ("InformationPlanForm:", "Contacts with each agency for one person over 19 years"))
+    form, exemplar = {
+        "duty01.ipynb": ("ScopingForm:", "Wiltshire: complex needs across agencies"),
+        "duty02.ipynb": ("InformationPlanForm:", "Contacts with each agency for one person over 19 years"),
+        "duty10.ipynb": ("VisionPlanForm:", "People whose lives resemble the woman's"),
+    }[notebook]
     assert form in text
     assert exemplar in text, "the exemplar is shown whatever the case"
+
+
+
+# --- vision.yaml and communication_plan.csv (duty 10) ---------------------------------------------------------
+
+def test_shipped_visions_and_plans_pass_and_cite_facts() -> None:
+    for shipped in (WILTS, PLYMOUTH):
+        assert vision.check_vision(shipped.read("vision.yaml")) == []
+        assert vision.check_communication_plan(shipped.read("communication_plan.csv")) == []
+        facts = {f.id for f in shipped.meta.facts}
+        claims = shipped.read("vision.yaml").basis
+        assert all(c.fact in facts for c in claims if c.fact) and any(c.inference for c in claims)
+        assert all(r.model and r.translation for r in shipped.read("communication_plan.csv"))
+
+
+def test_vision_and_plan_rules_on_hand_made_input() -> None:
+    assert [f.rule for f in vision.check_vision(vision.Vision(statement="Roll out a hub", horizon="2030"))] == [
+        "VI-1", "VI-3", "VI-4", "VI-5"]
+    draft = vision.check_communication_plan(vision.example_draft_plan())
+    assert [(f.rule, f.field) for f in draft] == [("CP-2", "row 2 (Cabinet members)"), ("CP-3", "audience"),
+                                                  ("CP-4", "row 3 (Agency leaders)")]
+
+
+def test_bad_vision_and_plan_name_file_row_and_fix(tmp_path: Path) -> None:
+    bad = tmp_path / "communication_plan.csv"
+    bad.write_text("audience,message,channel,model,translation\n,hello,email,cld.csv,a story\n")
+    with pytest.raises(CaseFileError) as caught:
+        vision.read_communication_plan(bad)
+    assert 'row 2, column "audience"' in str(caught.value) and "who it is for" in str(caught.value)
+    missing = tmp_path / "plan2.csv"
+    missing.write_text("audience,message\nCabinet,hello\n")
+    with pytest.raises(CaseFileError, match="The column 'channel' is missing"):
+        vision.read_communication_plan(missing)
+    yaml_bad = tmp_path / "vision.yaml"
+    yaml_bad.write_text("statement: A future\nmission: x\n")
+    with pytest.raises(CaseFileError, match="mission"):
+        vision.read_vision(yaml_bad)
+
+
+def test_vision_round_trips(tmp_path: Path) -> None:
+    target = tmp_path / "vision.yaml"
+    target.write_text(vision.vision_text(WILTS.read("vision.yaml")), encoding="utf-8")
+    assert vision.read_vision(target) == WILTS.read("vision.yaml")
+    plan = tmp_path / "communication_plan.csv"
+    plan.write_text(vision.communication_plan_text(WILTS.read("communication_plan.csv")), encoding="utf-8")
+    assert vision.read_communication_plan(plan) == WILTS.read("communication_plan.csv")
+
+
+def test_vision_form_checks_and_refuses_shipped_cases() -> None:
+    form = VisionPlanForm.from_case("wiltshire-complex-needs")
+    assert form.summary == "Every rule passes."
+    form.plan.value = vision.communication_plan_text(vision.example_draft_plan())
+    form.check.click()
+    assert form.summary == "3 points to work on: CP-2, CP-3, CP-4."
+    form.save.click()
+    assert "read-only" in form.status.value
+    form.vision.value = "statement: [unclosed"
+    form.check.click()
+    assert "not valid YAML" in form.status.value
+
+
+def test_plan_rules_answer_table() -> None:
+    assert repr(check.plan_rules(["CP-2", "CP-3", "CP-4"])).startswith("Correct. The draft breaks 3 rules")
+    assert repr(check.plan_rules(["cp-4", "CP 3", "CP-2"], prediction=3)).endswith(
+        "You predicted 3; as you expected. Which audience would you add first, and through what channel?")
+    assert "CP-1 holds in the draft: reread its messages and channels." in repr(check.plan_rules(["CP-1"]))
+    assert "check the draft's audiences" in repr(check.plan_rules(["CP-2", "CP-4"]))
+    assert repr(check.plan_rules(...)).startswith("Your turn")

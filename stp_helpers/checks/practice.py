@@ -16,14 +16,16 @@ from typing import Any
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 from stp_helpers.checks.exercise import Exercise
 from stp_helpers.checks.inputs import Choices, Number
-from stp_helpers.practice import information, scoping
+from stp_helpers.practice import information, scoping, vision
 
-__all__ = ["scoping_rules", "information_rules", "scoping_rules_exercise", "information_rules_exercise"]
+__all__ = ["scoping_rules", "information_rules", "scoping_rules_exercise", "information_rules_exercise",
+           "plan_rules", "plan_rules_exercise"]
 
 _FIELDS = {"SC-1": "client and decision-makers", "SC-2": "purpose", "SC-3": "boundary", "SC-4": "success criteria",
            "SC-5": "constraints", "SC-6": "participants", "SC-7": "agreement", "IP-1": "sources and owners",
            "IP-2": "actions", "IP-3": "qualities and gaps", "IP-4": "personal data and lawful bases",
-           "IP-5": "what each need serves"}
+           "IP-5": "what each need serves", "CP-1": "messages and channels", "CP-2": "models and translations",
+           "CP-3": "audiences", "CP-4": "owners and times"}
 
 
 def _rules(answer: Any, expected: set[str], rules: dict[str, str], question: str, prediction: Any) -> Feedback:
@@ -89,3 +91,17 @@ def information_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exer
     return _app("information_rules", "duty02.ipynb", lambda a, p: information_rules(a, prediction=p),
                 information.RULES, ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer,
                 prediction)
+
+
+def plan_rules(answer: Any, prediction: Any = None) -> Feedback:
+    """Check the rules (CP-1 to CP-4) the example draft communication plan breaks."""
+    expected = {f.rule for f in vision.check_communication_plan(vision.example_draft_plan())}
+    return _rules(answer, expected, vision.PLAN_RULES, "Which audience would you add first, and through what channel?",
+                  prediction)
+
+
+def plan_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "which rules does the draft communication plan break?"."""
+    found = vision.check_communication_plan(vision.example_draft_plan())
+    return _app("plan_rules", "duty10.ipynb", lambda a, p: plan_rules(a, prediction=p), vision.PLAN_RULES,
+                ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)

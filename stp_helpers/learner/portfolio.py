@@ -37,6 +37,8 @@ ARTEFACT_NOTEBOOKS = {
     "agency_contacts.csv": "cases/wiltshire.ipynb",
     "scoping.yaml": "duty01.ipynb",
     "information_plan.csv": "duty02.ipynb",
+    "vision.yaml": "duty10.ipynb",
+    "communication_plan.csv": "duty10.ipynb",
     "cld.csv": "methods/cld.ipynb",
     "model.mdl": "methods/stock_flow.ipynb",
     "model.xmile": "methods/stock_flow.ipynb",

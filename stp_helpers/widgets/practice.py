@@ -30,10 +30,10 @@ from stp_helpers import case as cases
 from stp_helpers import paths
 from stp_helpers.case import Case
 from stp_helpers.errors import StpError
-from stp_helpers.practice import information, scoping
+from stp_helpers.practice import information, scoping, vision
 from stp_helpers.widgets.reflection import ReflectionBox
 
-__all__ = ["ScopingForm", "InformationPlanForm", "StructuredReflection", "GIBBS"]
+__all__ = ["ScopingForm", "InformationPlanForm", "VisionPlanForm", "StructuredReflection", "GIBBS"]
 
 _LISTS = ("decision_makers", "inside", "outside", "success_criteria", "constraints", "participants")
 _LABELS = {"client": "Client", "decision_makers": "Decision-makers", "purpose": "Purpose (a question)",
@@ -226,3 +226,66 @@ class StructuredReflection(ReflectionBox):
 
     def __repr__(self) -> str:
         return f"Structured reflection (Gibbs) for duty {self._duty}: " + ", ".join(n for n, _ in GIBBS)
+
+
+class VisionPlanForm(widgets.VBox):
+    """The vision (YAML) and the communication plan (CSV) side by side; Check explains each rule; Save writes both."""
+
+    def __init__(self, vision_text: str, plan_text: str, case: Case | None = None) -> None:
+        self._case = case
+        self.vision = widgets.Textarea(value=vision_text, layout=widgets.Layout(width="860px", height="220px"),
+                                       continuous_update=False)
+        self.plan = widgets.Textarea(value=plan_text, layout=widgets.Layout(width="860px", height="140px"),
+                                     continuous_update=False)
+        self.check = widgets.Button(description="Check", button_style="primary")
+        self.save = widgets.Button(description="Save to my case")
+        self.findings = widgets.HTML()
+        self.status = widgets.HTML()
+        self.summary = ""
+        super().__init__([widgets.HTML("<b style='font-size:15px'>vision.yaml</b>"), self.vision,
+                          widgets.HTML("<b style='font-size:15px'>communication_plan.csv (one row per audience)</b>"),
+                          self.plan, widgets.HBox([self.check, self.save]), self.findings, self.status],
+                         layout=widgets.Layout(width="880px"))
+        self.check.on_click(lambda _b: self._update())
+        self.save.on_click(lambda _b: self._save())
+        self._update()
+
+    @classmethod
+    def from_case(cls, slug: str) -> VisionPlanForm:
+        """Start from the case's files, or the templates where it has none."""
+        loaded = cases.load(slug)
+        vision_text = (vision.vision_text(loaded.read("vision.yaml")) if loaded.has("vision.yaml")
+                       else _template_text("vision.yaml"))
+        plan_text = (vision.communication_plan_text(loaded.read("communication_plan.csv"))
+                     if loaded.has("communication_plan.csv") else _template_text("communication_plan.csv"))
+        return cls(vision_text, plan_text, loaded)
+
+    def _update(self) -> None:
+        try:
+            found = (vision.check_vision(vision.parse_vision(self.vision.value))
+                     + vision.check_communication_plan(vision.parse_communication_plan(self.plan.value)))
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        self.findings.value = _findings_html(found)
+        self.summary = (f"{len(found)} point{'' if len(found) == 1 else 's'} to work on: "
+                        + ", ".join(f.rule for f in found) + "." if found else "Every rule passes.")
+        self.status.value = ""
+
+    def _save(self) -> None:
+        try:
+            if self._case is None or self._case.read_only:
+                raise StpError("This is a shipped case, which is read-only.",
+                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
+            texts = {"vision.yaml": vision.vision_text(vision.parse_vision(self.vision.value)),
+                     "communication_plan.csv": vision.communication_plan_text(
+                         vision.parse_communication_plan(self.plan.value))}
+            for name, text in texts.items():
+                cases.save_text(self._case.path, name, text, overwrite=True)
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        self.status.value = "<p>Saved vision.yaml and communication_plan.csv in your case folder.</p>"
+
+    def __repr__(self) -> str:
+        return f"VisionPlanForm: {self.summary}"
