@@ -4,7 +4,7 @@
     stp lab                   JupyterLab on the notebooks
     stp new-case SLUG [--from CASE] [--dir DIR]
     stp check-case PATH       every problem with file, row/field and a fix; exit 1 if any
-    stp portfolio [--learner NAME] [--out FILE]   a self-contained HTML portfolio of evidence
+    stp portfolio [--learner NAME] [--out FILE] [--pdf FILE] [--csv FILE]   the portfolio of evidence (HTML, PDF, CSV)
 
 User mistakes print a message and exit with status 1 (2 for wrong usage);
 they never print a traceback.
@@ -280,15 +280,22 @@ def _check_case(args: argparse.Namespace) -> int:
 
 
 def _portfolio(args: argparse.Namespace) -> int:
-    from stp_helpers.learner.portfolio import write_portfolio
-    from stp_helpers.learner.progress import ProgressStore
+    from stp_helpers.learner.pdf import write_pdf
+    from stp_helpers.learner.portfolio import write_csv, write_portfolio
+    from stp_helpers.learner.store import PortfolioStore
 
     learner = args.learner or os.environ.get("STP_LEARNER", "").strip()
     if not learner:
         raise StpError("No learner named.", fix="Pass --learner NAME or set STP_LEARNER.")
-    target = write_portfolio(ProgressStore(learner), args.out or f"portfolio-{learner}.html",
-                             overwrite=args.overwrite)
-    print(f"Wrote {paths.relative(target)}: open it in any browser (it needs no network).")
+    store = PortfolioStore(learner)
+    print(store.coverage_line())
+    if args.out or not (args.pdf or args.csv):
+        target = write_portfolio(store, args.out or f"portfolio-{learner}.html", overwrite=args.overwrite)
+        print(f"Wrote {paths.relative(target)}: open it in any browser (it needs no network).")
+    if args.csv:
+        print(f"Wrote {paths.relative(write_csv(store, args.csv, overwrite=args.overwrite))}: evidence items with KSB claims.")
+    if args.pdf:
+        print(f"Wrote {paths.relative(write_pdf(store, args.pdf, overwrite=args.overwrite))}.")
     return 0
 
 
@@ -331,6 +338,8 @@ def _parser() -> argparse.ArgumentParser:
     port = sub.add_parser("portfolio", help="build a self-contained HTML portfolio of evidence")
     port.add_argument("--learner", default=None, help="learner name (default: $STP_LEARNER)")
     port.add_argument("--out", default=None, help="file to write (default: portfolio-LEARNER.html)")
+    port.add_argument("--pdf", default=None, metavar="FILE", help="also print it to this PDF (headless Chromium)")
+    port.add_argument("--csv", default=None, metavar="FILE", help="also write the evidence items and KSB claims as CSV")
     port.add_argument("--overwrite", action="store_true", help="replace an existing file")
     port.set_defaults(func=_portfolio)
     return parser

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "cache_dir",
     "relative",
     "progress_dir",
+    "chromium",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -86,6 +88,13 @@ def progress_dir() -> Path:
     path = Path(root).expanduser() if root else Path.home() / ".local" / "share" / "stp-workbook" / "progress"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def chromium() -> Path | None:
+    """Return the headless Chromium that prints PDFs (``STP_CHROMIUM``, else ``chromium`` on the PATH), or None."""
+    named = os.environ.get("STP_CHROMIUM", "").strip()
+    found = named or shutil.which("chromium") or shutil.which("chromium-browser")
+    return Path(found) if found and Path(found).is_file() else None
 
 
 def relative(path: str | os.PathLike[str]) -> str:

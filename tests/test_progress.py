@@ -1,4 +1,4 @@
-"""Progress records survive a restart; tracking records checks; the portfolio shows every KSB offline."""
+"""Progress records survive a restart; tracking records checks (the portfolio: tests/test_portfolio*.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LOCAL
 
-from stp_helpers import case, cli
 from stp_helpers.checks import Feedback
 from stp_helpers.errors import StpError
-from stp_helpers.learner.portfolio import build_portfolio, evidence_table, write_portfolio
 from stp_helpers.learner.progress import ProgressStore
-from stp_helpers.standard import KSB_IDS
 
 
 def test_progress_survives_a_restart(tmp_path: Path) -> None:
@@ -115,67 +111,6 @@ def test_an_unusable_learner_name_warns_and_the_notebook_runs(tmp_path: Path) ->
     out = nb.cells[0].outputs[0]["text"]
     assert "Progress is not recorded" in out and "not a usable learner name" in out
     assert list(tmp_path.iterdir()) == []
-
-
-def test_portfolio_evidence_and_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
-    mine = case.load(case.new_case("my-wilts", template="wiltshire-complex-needs"))
-    store = ProgressStore("eve", root=tmp_path / "progress")
-    store.record("cases/wiltshire.ipynb", "contact_share", Feedback(True))
-    store.record("methods/cld.ipynb", "loop_polarities", Feedback(False, fix="x"))
-    store.reflect("I learnt to hold back my own framing.", ksbs=("B1", "B9"))
-    table = evidence_table(store, [mine])
-    assert table["K1"][0] == "Exercise passed: contact_share (cases/wiltshire.ipynb)"
-    assert "Reflection: I learnt to hold back my own framing." in table["B9"]
-    assert "Reflection: I learnt to hold back my own framing." not in table["K1"]
-    assert any(e == "Case artefact: Wiltshire: complex needs across agencies / cld.csv" for e in table["S3"])
-    assert not any("loop_polarities" in e for items in table.values() for e in items), "failed exercises are not evidence"
-    page = build_portfolio(store, [mine])
-    for ksb in KSB_IDS:
-        assert f"<td id='{ksb}'>" in page
-
-
-def test_portfolio_command_refuses_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("STP_PROGRESS", str(tmp_path))
-    monkeypatch.delenv("STP_DATA", raising=False)
-    out = tmp_path / "p.html"
-    assert cli.main(["portfolio", "--learner", "fay", "--out", str(out)]) == 0
-    before = out.read_text()
-    assert cli.main(["portfolio", "--learner", "fay", "--out", str(out)]) == 1
-    assert "already exists" in capsys.readouterr().err and out.read_text() == before
-    monkeypatch.delenv("STP_LEARNER", raising=False)
-    assert cli.main(["portfolio", "--out", str(tmp_path / "q.html")]) == 1
-    assert "No learner named. Pass --learner NAME or set STP_LEARNER." in capsys.readouterr().err
-    assert not (tmp_path / "q.html").exists()
-
-
-@pytest.mark.browser
-def test_portfolio_opens_offline_and_shows_every_ksb(tmp_path: Path, browser: object) -> None:
-    store = ProgressStore("gus", root=tmp_path)
-    store.record("methods/vsm.ipynb", "pathologies", Feedback(True))  # evidences K1, K2, S1, S3, S4, S6, B3
-    target = write_portfolio(store, tmp_path / "portfolio.html", cases=())
-    import http.server
-    import threading
-    from functools import partial
-
-    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        context = browser.new_context()
-        page = context.new_page()
-        external, failed = [], []
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else (external.append(r.request.url), r.abort()))
-        page.on("requestfailed", lambda r: failed.append(r.url))
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{target.name}")
-        cells = page.eval_on_selector_all("td[id]", "els => els.map(e => e.id)")
-        assert cells == list(KSB_IDS)
-        body = page.inner_text("body")
-        assert "No evidence yet" in body and "pathologies" in body
-        assert "pathologies" in page.inner_text("tr:has(td#S3)") and "No evidence yet" in page.inner_text("tr:has(td#S2)")
-        assert external == [] and failed == []
-        context.close()
-        server.shutdown()
 
 
 def _record_many(args: tuple[str, int]) -> None:

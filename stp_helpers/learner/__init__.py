@@ -22,7 +22,9 @@ from stp_helpers.learner import portfolio
 from stp_helpers.learner.portfolio import (
     ARTEFACT_NOTEBOOKS,
     build_portfolio,
-    evidence_table,
+    export_csv,
+    read_csv,
+    write_csv,
     write_portfolio,
 )
 
@@ -33,14 +35,17 @@ __all__ = [
     "ProgressStore",
     "build_portfolio",
     "evidence",
+    "export_csv",
     "evidence_table",
     "notebook_key",
     "overview",
     "portfolio",
     "progress",
+    "read_csv",
     "store",
     "track",
     "track_from_environment",
     "untrack",
+    "write_csv",
     "write_portfolio",
 ]

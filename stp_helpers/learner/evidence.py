@@ -182,7 +182,7 @@ def exercise_item(summary_rows: list[dict[str, Any]], notebook: str, exercise: s
         raise StpError("The prediction is missing or too short.",
                        fix="Write what you predicted before checking (a sentence of five words or more).")
     return {"kind": "exercise", "title": f"Exercise passed: {exercise} ({notebook})",
-            "description": f"Passed after {passed[0]['attempts']} attempt(s).", "link": f"notebooks/{notebook}",
+            "description": f"Passed after {passed[0]['attempts']} attempt(s).", "link": (paths.NOTEBOOKS_DIR / notebook).resolve().as_uri(),
             "content": {"notebook": notebook, "exercise": exercise, "prediction": prediction.strip(),
                         "attempts": int(passed[0]["attempts"])}, "tags": list(tags)}
 
