@@ -69,7 +69,7 @@ def publish_chart_bundle(folder: Path = TEMPLATE_STATIC) -> Path | None:
         return target
     try:
         if not cached.exists():
-            subprocess.run([sys.executable, "-c", "from stp_helpers.charts import bundle_text; bundle_text()"],
+            subprocess.run([sys.executable, "-c", "from stp_helpers.charts.theme import build_bundle; build_bundle()"],
                            check=True, capture_output=True, timeout=300)
         write_atomic(target, cached.read_bytes())
     except (OSError, subprocess.SubprocessError):

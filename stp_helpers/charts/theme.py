@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import textwrap
 from typing import Any
@@ -114,15 +115,31 @@ def bundle_path() -> Any:
     return paths.cache_dir("js") / chart_js.bundle_name()
 
 
-def bundle_text() -> str:
-    """The chart widget's full offline JavaScript (~0.9 MB), built once per machine."""
-    cached = bundle_path()
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
+def build_bundle() -> str:
+    """Build the bundle in this process and cache it (this loads vl-convert, about 90 MB).
+
+    Kernels never call it: :func:`bundle_text` runs it in a child process.
+    """
     alt.JupyterChart.enable_offline()
     text = str(alt.JupyterChart._esm)
-    write_atomic(cached, text)
+    write_atomic(bundle_path(), text)
     return text
+
+
+def bundle_text() -> str:
+    """The chart widget's full offline JavaScript (~0.9 MB), built once per machine.
+
+    A missing bundle is built by a child process, so the calling kernel reads
+    a file and never imports vl-convert; only if that child fails is it built here.
+    """
+    cached = bundle_path()
+    if not cached.exists():
+        try:
+            subprocess.run([sys.executable, "-c", "from stp_helpers.charts.theme import build_bundle; build_bundle()"],
+                           check=True, capture_output=True, timeout=300)
+        except (OSError, subprocess.SubprocessError):
+            return build_bundle()
+    return cached.read_text(encoding="utf-8")
 
 
 def _loader(url: str) -> str:
