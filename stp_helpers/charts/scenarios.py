@@ -30,6 +30,7 @@ from stp_helpers.futures import robustness
 from stp_helpers.futures import scenarios as fut
 from stp_helpers.charts.theme import BALANCING, REINFORCING, SERIES, chart_title
 from stp_helpers.charts import layout
+from stp_helpers.charts.theme import wrap_expr
 from stp_helpers.display import HTML
 
 __all__ = ["driver_chart", "driver_finding", "regret_chart", "sweep_chart", "draw_tree", "matrix_html",
@@ -109,13 +110,13 @@ def regret_chart(payoffs: pd.DataFrame, *, better: str = "higher", unit: str = "
     regrets = robustness.regret_table(payoffs, better)
     choice = robustness.robust_choice(payoffs, better=better, unit=unit)
     long = regrets.reset_index().melt(id_vars="option", var_name="scenario", value_name="regret")
-    long["label"] = long["regret"].map(lambda v: f"{v:,.3g}")
+    long["label"] = long["regret"].map(lambda v: f"{v:,.2g}" if abs(v) < 10 else f"{v:,.0f}")
     columns = list(regrets.columns)
     options = list(regrets.index)
     unit_text = f" ({unit})" if unit else ""
     base = alt.Chart(long).encode(
         x=alt.X("scenario:N", sort=columns, title="Scenario (last column: each option's largest regret)",
-                axis=alt.Axis(labelAngle=-30, labelLimit=140, grid=False, orient="top")),
+                axis=alt.Axis(labelAngle=0, labelLimit=0, grid=False, labelExpr=wrap_expr(12))),
         y=alt.Y("option:N", sort=options, title="Option", axis=alt.Axis(grid=False, labelLimit=160)))
     top = float(long["regret"].max()) or 1.0
     heat = layout.heat_layers(base, "regret", "label", title=f"Regret{unit_text}", domain=[0, top],
