@@ -6,19 +6,31 @@ from pathlib import Path
 
 import pytest
 
-from stp_helpers import ssm
+from stp_helpers import paths, ssm
 from stp_helpers.checks import ssm as check
 from stp_helpers.ssm.records import Activity, ActivityModel, ComparisonRow, Concern, Conflict, RichPicture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ssm"
 
 # methods.md §1.5: the T-rule table (SSM-T2 included).
+# Checkland & Scholes (1990) and Checkland & Poulter (2006): T is the same entity in a changed
+# state; the usual errors are a resource as input and an output that is a different thing.
 T_TABLE = [
     ("need for respite care", "need for respite care met", True),
     ("residents at risk of eviction", "residents securely housed", True),
     ("building", "hospital", False),
     ("funding", "services", False),
     ("staff", "reports", False),
+    ("claimants ready for work", "claimants placed in jobs", True),
+    ("lone parents out of work", "lone parents in work", True),
+    ("patients waiting for surgery", "patients treated", True),
+    ("people needing housing", "houses built for people", False),
+    ("need for library services", "need for library services met", True),
+    ("complaints procedure", "complaints handled", False),
+    ("a high rate of motor vehicle theft", "a reduced rate of motor vehicle theft", True),
+    ("young people not in education, employment or training", "young people in work or learning", True),
+    ("offenders leaving prison", "offenders resettled", True),
+    ("referrals", "assessments", False),
 ]
 
 
@@ -27,6 +39,29 @@ def test_t_rule_known_answers(given: str, made: str, valid: bool) -> None:
     verdict = ssm.check_transformation(given, made)
     assert verdict.valid is valid
     assert verdict.reason.startswith("Valid" if valid else "T-error")
+
+
+def test_t_rule_names_the_entity_each_side() -> None:
+    verdict = ssm.check_transformation("people needing housing", "houses built for people")
+    assert (verdict.input_head, verdict.output_head) == ("people", "houses")
+    assert "ready" not in ssm.check_transformation("claimants ready for work", "claimants placed in jobs").reason
+
+
+def test_t_rule_says_when_it_cannot_tell() -> None:
+    verdict = ssm.check_transformation("improve", "better")
+    assert verdict.valid is None and verdict.reason.startswith("Can't tell")
+    cw = ssm.make_catwoe("x", transformation=("improve", "better"))
+    assert not {f.rule: f for f in ssm.check_catwoe(cw)}["RD-3"].passed
+
+
+@pytest.mark.parametrize("case", ["salford-spotlight", "stoke-neet", "wiltshire-complex-needs",
+                                  "plymouth-alliance"])
+def test_shipped_catwoes_pass_the_t_rule_and_pqr(case: str) -> None:
+    record = ssm.read_ssm(paths.shipped_cases_dir() / case / "ssm.yaml")
+    for cw in record.worldviews:
+        rules = {f.rule: f for f in ssm.check_catwoe(cw)}
+        assert rules["RD-3"].passed, (cw.id, rules["RD-3"].message)
+        assert rules["RD-4"].passed, (cw.id, rules["RD-4"].message)
 
 
 def test_t_rule_gives_the_reason() -> None:

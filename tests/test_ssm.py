@@ -28,13 +28,20 @@ def test_root_definition_is_generated_from_catwoe_then_editable() -> None:
                          transformation=("need for respite care", "need for respite care met"),
                          worldview="Carers who get a break care for longer", owners="the council",
                          environment="the respite budget")
+    # PQR (Checkland & Scholes 1990): P from T; Q (how) and R (the longer-term aim) are written,
+    # never taken from the actors or the worldview.
     assert ssm.root_definition(cw) == (
-        "A system owned by the council to turn need for respite care into need for respite care met by the "
-        "work of respite workers with carers within the respite budget in order to act on the view that "
-        "carers who get a break care for longer.")
-    edited = cw.model_copy(update={"q": "Booking short breaks"})
-    assert "by booking short breaks in order to" in ssm.root_definition(edited)
+        "A system owned by the council to turn need for respite care into need for respite care met by "
+        "… in order to ….")
+    assert ssm.default_pqr(cw).r == "" and "view" not in ssm.root_definition(cw)
+    rd4 = {f.rule: f for f in ssm.check_catwoe(cw)}["RD-4"]
+    assert not rd4.passed and "Q (how)" in rd4.message
+    edited = cw.model_copy(update={"q": "Booking short breaks", "r": "keep carers caring at home"})
+    assert "by booking short breaks in order to keep carers caring at home." in ssm.root_definition(edited)
     assert ssm.parse_pqr(ssm.root_definition(edited)).q == "booking short breaks"
+    no_r = cw.model_copy(update={"q": "Booking short breaks"})
+    message = {f.rule: f for f in ssm.check_catwoe(no_r)}["RD-4"].message
+    assert "R (why)" in message and "W says why" in message
 
 
 def test_empty_parts_show_as_gaps() -> None:

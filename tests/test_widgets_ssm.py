@@ -46,7 +46,10 @@ def test_typing_a_t_error_updates_sentence_feedback_table_and_chart() -> None:
 def test_pqr_placeholders_follow_catwoe_and_own_words_win() -> None:
     app = RootDefinitionBuilder.from_case("plymouth-alliance")
     app.fields["A actors"].value = "peer mentors"
-    assert app.fields["Q how"].placeholder.startswith("generated: the work of peer mentors")
+    app.fields["T input"].value = "people in crisis"
+    assert app.fields["P what"].placeholder.startswith("generated: turn people in crisis into")
+    assert app.fields["Q how"].placeholder == "write how it is done (the means)"
+    assert app.fields["R why"].placeholder == "write the longer-term aim T serves (not W)"
     app.fields["Q how"].value = "Pooling budgets"
     assert "by pooling budgets in order to" in app.sentence.value
 

@@ -54,9 +54,12 @@ ARTICLES = {"a", "an", "the", "some", "any", "our", "their", "its", "his", "her"
 _STATE_WORDS = {"met", "unmet", "reduced", "improved", "increased", "decreased", "resolved", "unresolved",
                 "addressed", "unaddressed", "satisfied", "unsatisfied", "fulfilled", "unfulfilled",
                 "changed", "better", "worse", "lower", "higher", "new", "current", "existing", "identified",
-                "unidentified", "supported", "unsupported", "securely", "safely", "reduce", "improve"}
+                "unidentified", "supported", "unsupported", "securely", "safely", "reduce", "improve",
+                "ready", "back", "out", "able", "unable", "safe", "unsafe", "stable", "well", "ill",
+                "placed", "treated", "housed", "homeless", "employed", "unemployed", "waiting"}
 _BREAKS = {"for", "of", "at", "in", "with", "on", "to", "from", "by", "who", "that", "which", "whose",
-           "needing", "living", "without", "under", "into", "across", "within", "not", "facing"}
+           "needing", "living", "without", "under", "into", "across", "within", "not", "facing",
+           "where", "after", "before", "when", "while", "than", "as"}
 _STOP = ARTICLES | _BREAKS | {"and", "or", "as", "be", "is", "are", "so", "their", "they", "them", "this",
                                "these", "those", "it", "more", "less", "than", "not", "no", "do", "does",
                                "can", "could", "would", "will", "what", "how", "why", "help", "helps",
@@ -66,9 +69,16 @@ _VAGUE = {"everyone", "everybody", "all", "people", "stakeholders", "public", "s
           "anyone", "somebody", "someone", "things", "stuff", "none", "nobody", "various people"}
 _ED_NOUNS = {"need", "seed", "feed", "bed", "shed", "speed", "greed", "breed", "deed", "weed"}
 _PARTICIPLES = {"done", "given", "taken", "seen", "known", "left", "kept", "held", "shown", "told", "heard",
-                "made", "paid", "sent", "brought", "caught", "let", "stuck", "lost", "found", "worked"}
+                "made", "paid", "sent", "brought", "caught", "let", "stuck", "lost", "found", "worked",
+                "built", "sold", "taught", "bought", "spent", "run", "grown", "written", "won", "met", "put",
+                "set", "cut", "dealt", "got", "gotten", "kept"}
 NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ism")
 ING_VERBS = {"bring", "sing", "ring", "string", "swing", "fling", "wring", "sting", "cling"}
+#: Nouns ending in -ing that head a noun phrase ("public spending", "housing need").
+ING_NOUNS = {"spending", "housing", "funding", "training", "learning", "building", "meeting", "offending",
+             "wellbeing", "planning", "safeguarding", "thing", "nothing", "something", "king", "morning",
+             "evening", "ceiling", "setting", "wording", "understanding", "reading", "being", "parking"}
+_LY_NOUNS = {"family", "assembly", "supply", "ally", "rally", "belly", "bully", "jelly", "lily", "tally"}
 SOLUTION = re.compile(r"\b(solution|the answer is|we should|we will|implement|introduce an?|set up an?)\b", re.I)
 SYSTEM_BOUNDARY = re.compile(r"\bthe system (is|to be|boundary)\b", re.I)
 
@@ -101,9 +111,13 @@ class Finding:
 
 
 class TVerdict(NamedTuple):
-    """The verdict of the T-rule on one transformation."""
+    """The verdict of the T-rule on one transformation.
 
-    valid: bool
+    ``valid`` is True (same entity, changed state), False (a T-error) or
+    None when the checker cannot tell and a person must judge.
+    """
+
+    valid: bool | None
     reason: str
     input_head: str
     output_head: str
@@ -113,7 +127,13 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", str(text).lower())
 
 
+_IRREGULAR = {"people": "person", "children": "child", "women": "woman", "men": "man", "staff": "staff",
+              "families": "family", "needs": "need"}
+
+
 def _singular(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -130,17 +150,33 @@ def content_words(text: str) -> set[str]:
     return {_singular(w) for w in tokens(text) if w not in _STOP and len(w) > 1}
 
 
+def _ends_phrase(word: str) -> bool:
+    """True for a word that ends the first noun phrase: a preposition, participle or state word."""
+    if word in _BREAKS or word in _STATE_WORDS or word in _PARTICIPLES:
+        return True
+    if word.endswith("ing") and word not in ING_NOUNS and word not in ING_VERBS:
+        return True  # "patients waiting for surgery", "people needing housing"
+    if word.endswith("ed") and word not in _ED_NOUNS:
+        return True  # "claimants placed in jobs", "houses built" (irregulars in _PARTICIPLES)
+    return word.endswith("ly") and word not in _LY_NOUNS  # "residents securely housed"
+
+
 def _head(text: str) -> str:
-    words = [w for w in tokens(text) if w not in ARTICLES]
+    """The entity a side of T names: the last noun of its first noun phrase (methods.md ``T-1``).
+
+    >>> [_head(s) for s in ("claimants ready for work", "lone parents out of work",
+    ...  "need for library services met", "houses built for people", "complaints procedure")]
+    ['claimants', 'parents', 'need', 'houses', 'procedure']
+    """
     chunk: list[str] = []
-    for word in words:
-        if word in _BREAKS and chunk:
-            break
-        if word not in _STATE_WORDS and word not in _BREAKS:
-            chunk.append(word)
-    while len(chunk) > 1 and ((chunk[-1].endswith("ed") and chunk[-1] not in _ED_NOUNS)
-                              or chunk[-1] in _PARTICIPLES):
-        chunk.pop()  # a participle after the noun: "services commissioned" → services
+    for word in tokens(text):
+        if word in ARTICLES and not chunk:
+            continue
+        if _ends_phrase(word):
+            if chunk:
+                break
+            continue  # a leading state word: "unmet need", "reduced rate"
+        chunk.append(word)
     return chunk[-1] if chunk else ""
 
 
@@ -157,12 +193,15 @@ def _joined(text: str) -> bool:
 def check_transformation(input: str, output: str) -> TVerdict:
     """Apply the T-rule (``T-1``) to a transformation ``input → output``.
 
-    Both sides are normalised (lower case; articles and state words such as
-    *met*, *reduced*, *improved*, *unmet* dropped).  T is valid when the
-    input's head noun occurs in the output (the same entity, changed); it is
-    a T-error when the input's head noun is a resource (money, funding,
-    budget, staff, building, equipment, IT, system) or when the output is a
-    different thing.
+    A T-rule says the same entity comes out in a changed state (Checkland &
+    Scholes 1990).  The entity of each side is the last noun of its first
+    noun phrase, before the first preposition, participle or state word
+    ("claimants ready for work" → claimants).  T is valid when both sides
+    name the same entity (singular or plural, with or without qualifiers)
+    and the wording of its state changes; a T-error when the entities differ
+    (a resource such as money, staff or a building turned into something
+    else is the commonest case); and "can't tell" (``valid`` None) when a
+    side has no clear noun phrase.
 
     Parameters
     ----------
@@ -172,14 +211,19 @@ def check_transformation(input: str, output: str) -> TVerdict:
     Returns
     -------
     TVerdict
-        ``valid``, the ``reason`` in a sentence, and the head nouns compared.
+        ``valid`` (True, False or None), the ``reason`` in a sentence, and
+        the entities compared.
 
     Examples
     --------
+    >>> check_transformation("patients waiting for surgery", "patients treated").valid
+    True
+    >>> check_transformation("people needing housing", "houses built for people").reason
+    "T-error: 'houses' is a different thing from 'people'. T should turn people into people in a changed state (e.g. 'people housed'); what happens to the people?"
     >>> check_transformation("staff", "reports").reason
     "T-error: 'staff' is a resource the system uses, not what it transforms. Whose need or state changes when the reports exist?"
-    >>> check_transformation("referrals", "assessments").reason
-    "T-error: 'assessments' is a different thing from 'referrals'. T should turn referrals into referrals in a changed state (e.g. 'referrals met'); what happens to the referrals?"
+    >>> check_transformation("improve", "better").valid is None
+    True
     """
     inp, out = " ".join(str(input).split()), " ".join(str(output).split())
     if not inp or not out:
@@ -187,21 +231,27 @@ def check_transformation(input: str, output: str) -> TVerdict:
         return TVerdict(False, f"T needs an {missing}: write what goes in and what comes out, "
                         "the same thing in a changed state.", _head(inp), _head(out))
     head_in, head_out = _head(inp), _head(out)
+    if not head_in or not head_out:
+        side = "input" if not head_in else "output"
+        return TVerdict(None, f"Can't tell: the {side} ({inp if not head_in else out!r}) names no clear "
+                        "thing. Write it as a noun phrase (who or what is changed) and judge again.",
+                        head_in, head_out)
+    same = _singular(head_in) == _singular(head_out)
     if _singular(head_in) in RESOURCE_WORDS or head_in in RESOURCE_WORDS:
         bare = re.sub(r"^(a|an|the)\s+", "", out, flags=re.I)
         return TVerdict(False, f"T-error: {head_in!r} is a resource the system uses, not what it "
                         f"transforms. Whose need or state changes when the {bare} exist"
                         f"{'s' if not bare.endswith('s') else ''}?", head_in, head_out)
-    if inp.lower() == out.lower():
+    if not same:
+        return TVerdict(False, f"T-error: {head_out!r} is a different thing from {head_in!r}. T should "
+                        f"turn {head_in} into {head_in} in a changed state (e.g. '{head_in} "
+                        f"{'housed' if 'hous' in out.lower() else 'met'}'); what happens to the {head_in}?",
+                        head_in, head_out)
+    if content_words(inp) == content_words(out) and tokens(inp) == tokens(out):
         return TVerdict(False, "T-error: the input and the output are the same words. Say how the "
                         f"{head_in} has changed (e.g. '{inp} met').", head_in, head_out)
-    out_words = {_singular(w) for w in tokens(out)}
-    if head_in and _singular(head_in) in out_words:
-        return TVerdict(True, f"Valid: {head_in!r} goes in and comes out changed (same entity, "
-                        "changed state).", head_in, head_out)
-    return TVerdict(False, f"T-error: {head_out!r} is a different thing from {head_in!r}. T should "
-                    f"turn {head_in} into {head_in} in a changed state (e.g. '{head_in} met'); what "
-                    f"happens to the {head_in}?", head_in, head_out)
+    return TVerdict(True, f"Valid: {head_in!r} goes in and comes out changed (same entity, "
+                    "changed state).", head_in, head_out)
 
 
 def _parties(text: str) -> set[str]:
@@ -272,7 +322,7 @@ def check_catwoe(catwoe: Catwoe) -> list[Finding]:
     else:
         out.append(Finding("RD-2", True, "T is one transformation.", scope))
     verdict = check_transformation(t.input, t.output)
-    out.append(Finding("RD-3", verdict.valid, verdict.reason, scope))
+    out.append(Finding("RD-3", verdict.valid is True, verdict.reason, scope))
     customers = _parties(catwoe.customers)
     for role, text in (("owners", catwoe.owners), ("actors", catwoe.actors)):
         shared = sorted(customers & _parties(text))
@@ -293,8 +343,11 @@ def _check_pqr(catwoe: Catwoe) -> Finding:
     p, q, r = pqr_of(catwoe)
     missing = [name for name, part in (("P (what)", p), ("Q (how)", q), ("R (why)", r)) if not part]
     if missing:
-        return Finding("RD-4", False, f"{missing[0]} is missing: fill in the CATWOE it comes from, or "
-                       "write it yourself.", catwoe.id)
+        advice = {"P (what)": "fill in T, which P turns input into output, or write P yourself.",
+                  "Q (how)": "write how the system does P, the means, not only who does it.",
+                  "R (why)": "write the longer-term aim that T serves; W says why T makes sense, "
+                             "it is not R."}
+        return Finding("RD-4", False, f"{missing[0]} is missing: {advice[missing[0]]}", catwoe.id)
     if len({p.lower(), q.lower(), r.lower()}) < 3:
         return Finding("RD-4", False, "Two of P, Q and R say the same thing: what is done, how, and "
                        "why should differ.", catwoe.id)

@@ -27,7 +27,7 @@ Examples
 ...                  "need for respite care met"), worldview="carers who get a break care for longer",
 ...                  owners="the council", environment="the respite budget")
 >>> root_definition(cw)
-'A system owned by the council to turn need for respite care into need for respite care met by the work of respite workers with carers of people with dementia within the respite budget in order to act on the view that carers who get a break care for longer.'
+'A system owned by the council to turn need for respite care into need for respite care met by … in order to ….'
 >>> parse_pqr("A council-owned system to reduce repeat homelessness by coordinating casework "
 ...           "in order to help residents keep secure tenancies.")
 PQR(p='reduce repeat homelessness', q='coordinating casework', r='help residents keep secure tenancies')
@@ -145,8 +145,8 @@ class Measures(_Strict):
 class Catwoe(_Strict):
     """One worldview's CATWOE, with its root definition (PQR) and 5E measures.
 
-    ``p``, ``q`` and ``r`` are the learner's own wording; blank ones are
-    generated from the CATWOE (see :func:`default_pqr`).
+    ``p``, ``q`` and ``r`` are the learner's own wording; a blank P is
+    generated from T (see :func:`default_pqr`); Q and R must be written.
     """
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$", description="a short id, e.g. commissioner")
@@ -158,8 +158,8 @@ class Catwoe(_Strict):
     owners: str = Field("", description="O: who could stop T")
     environment: str = Field("", description="E: what the system takes as given")
     p: str = Field("", description="P: what the system does (blank: generated from T)")
-    q: str = Field("", description="Q: how it does it (blank: generated from A and C)")
-    r: str = Field("", description="R: the longer-term aim (blank: generated from W)")
+    q: str = Field("", description="Q: how it does it, the means (write it)")
+    r: str = Field("", description="R: the longer-term aim T serves (write it: W is not R)")
     measures: Measures = Field(default_factory=Measures)
     source: str | None = Field(None, description="the id of the case source the analysis draws on")
 
@@ -295,24 +295,23 @@ def _lower_first(text: str) -> str:
 def default_pqr(catwoe: Catwoe) -> PQR:
     """Return the PQR generated from a CATWOE, a starting point to edit.
 
-    P turns T's input into its output; Q is the actors' work with the
-    customers; R acts on the worldview.
+    In the PQR form (Checkland & Scholes 1990; Wilson 2001) P is what the
+    system does, Q how it does it and R the longer-term aim the
+    transformation serves.  Only P follows from the CATWOE (it turns T's
+    input into its output).  Q (the means) and R (the aim) are the analyst's
+    judgement: the actors say who works, not how, and the worldview says why
+    T makes sense, not what it serves.  So Q and R stay blank until written,
+    and the sentence shows the gap.
 
     Examples
     --------
     >>> default_pqr(make_catwoe("x", transformation=("residents at risk", "residents housed"),
     ...             actors="caseworkers", worldview="A home comes first"))
-    PQR(p='turn residents at risk into residents housed', q='the work of caseworkers', r='act on the view that a home comes first')
+    PQR(p='turn residents at risk into residents housed', q='', r='')
     """
     t = catwoe.transformation
     p = f"turn {t.input.strip()} into {t.output.strip()}" if t.input.strip() and t.output.strip() else ""
-    q = f"the work of {catwoe.actors.strip()}" if catwoe.actors.strip() else ""
-    if q and catwoe.customers.strip():
-        q += f" with {catwoe.customers.strip()}"
-    if q and catwoe.environment.strip():
-        q += f" within {_lower_first(catwoe.environment)}"
-    r = f"act on the view that {_lower_first(catwoe.worldview)}" if catwoe.worldview.strip() else ""
-    return PQR(p, q, r)
+    return PQR(p, "", "")
 
 
 def pqr_of(catwoe: Catwoe) -> PQR:

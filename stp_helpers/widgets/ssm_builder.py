@@ -168,8 +168,10 @@ class RootDefinitionBuilder(widgets.VBox):
             self._loading = False
 
     def _set_placeholders(self, made: Any) -> None:
+        blank = {"P what": "generated from T", "Q how": "write how it is done (the means)",
+                 "R why": "write the longer-term aim T serves (not W)"}
         for label, part in zip(("P what", "Q how", "R why"), made):
-            self.fields[label].placeholder = f"generated: {part}" if part else "generated from CATWOE"
+            self.fields[label].placeholder = f"generated: {part}" if part else blank[label]
 
     def _read_fields(self) -> Catwoe:
         values = {attr: self.fields[label].value for label, (attr, _) in FIELDS.items()}
