@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from stp_helpers import case, stakeholders as st
-from stp_helpers.errors import CaseExistsError, CaseFileError
+from stp_helpers.errors import CaseExistsError, CaseFileError, StakeholderError
 
 FIX = Path(__file__).parent / "fixtures" / "stakeholders"
 CASES = ["plymouth-alliance", "wiltshire-complex-needs"]
@@ -172,3 +172,26 @@ def test_copied_case_checks_clean(tmp_path: Path) -> None:
     shutil.copytree(case.load("wiltshire-complex-needs").path, tmp_path / "w")
     reg = st.read_register(tmp_path / "w")
     assert len(reg.at()) == 10
+
+
+# methods.md §5.1: Mendelow scores on a declared scale (0-1, 1-5, 0-10), normalised to [0, 1].
+@pytest.mark.parametrize("power,interest,scale,quadrant", [
+    (9, 2, "0-10", "keep satisfied"), (5, 5, "0-10", "key players"), (2, 9, "0-10", "keep informed"),
+    (4.9, 4.9, "0-10", "monitor"), (3, 3, "1-5", "key players"), (5, 1, "1-5", "keep satisfied"),
+    (0.8, 0.3, "0-1", "keep satisfied"),
+])
+def test_mendelow_grid_accepts_a_declared_scale(power: float, interest: float, scale: str, quadrant: str) -> None:
+    assert st.grid_quadrant(power, interest, scale=scale) == quadrant
+
+
+def test_register_takes_scores_on_a_declared_scale() -> None:
+    register = st.build_register(
+        [{"name": "Police", "power": 9, "interest": 4, "legitimacy": 10, "urgency": 0}], scale="0-10")
+    police = register.get("Police")
+    assert (police.power, police.interest, police.legitimacy, police.urgency) == (0.9, 0.4, 1.0, 0.0)
+    assert register.with_score("Police", "power", 2, scale="1-5").get("Police").power == 0.25
+    with pytest.raises(StakeholderError, match="outside 0 to 1") as err:
+        st.grid_quadrant(9, 2)
+    assert "scale='0-10'" in err.value.fix
+    with pytest.raises(StakeholderError, match="not a score scale"):
+        st.grid_quadrant(1, 1, scale="0-100")

@@ -27,6 +27,8 @@ from stp_helpers.stakeholders.register import (
     replace_row,
     save_register,
     score_value,
+    SCALES,
+    normalise_scores,
 )
 from stp_helpers.stakeholders import power
 from stp_helpers.stakeholders.power import (
@@ -200,6 +202,8 @@ __all__ = [
     "save_register",
     "scan_personal_details",
     "score_value",
+    "SCALES",
+    "normalise_scores",
     "set_answer",
     "suggest_plan",
     "tensions",

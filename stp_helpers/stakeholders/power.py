@@ -53,15 +53,21 @@ __all__ = [
 ]
 
 
-def grid_quadrant(power: float, interest: float, threshold: float = 0.5) -> str:
+def grid_quadrant(power: float, interest: float, threshold: float = 0.5, scale: str = "0-1") -> str:
     """Return Mendelow's quadrant for a power and an interest score (rule MEN, threshold inclusive).
+
+    Scores are on the declared ``scale`` (``"0-1"``, ``"1-5"`` or ``"0-10"``)
+    and normalised to [0, 1]; ``threshold`` is on the normalised scale, so the
+    default 0.5 is the scale's midpoint.
 
     Examples
     --------
     >>> [grid_quadrant(*s) for s in [(0.8, 0.3), (0.5, 0.5), (0.2, 0.9), (0.1, 0.1)]]
     ['keep satisfied', 'key players', 'keep informed', 'monitor']
+    >>> grid_quadrant(9, 2, scale="0-10"), grid_quadrant(3, 3, scale="1-5")
+    ('keep satisfied', 'key players')
     """
-    power, interest = score_value(power, "power"), score_value(interest, "interest")
+    power, interest = score_value(power, "power", scale), score_value(interest, "interest", scale)
     high_p, high_i = power >= threshold, interest >= threshold
     if high_p and high_i:
         return "key players"

@@ -43,7 +43,7 @@ from stp_helpers.io.saving import save_texts
 
 __all__ = [
     "StakeholderError", "Stakeholder", "InfluenceLink", "Register", "QUADRANTS", "SALIENCE_CLASSES",
-    "SCORES",
+    "SCORES", "SCALES", "normalise_scores",
     "build_register", "read_stakeholders", "read_stakeholder_links", "read_register", "load_register", "register_csv_text", "links_csv_text", "save_register",
 ]
 
@@ -154,8 +154,8 @@ class Register:
                 return row
         raise StakeholderError(f"{name!r} is not in the register.", _close_fix(str(name), self.names()))
 
-    def with_score(self, name: str, score: str, value: float) -> Register:
-        """Return a register with one score of ``name``'s latest row changed.
+    def with_score(self, name: str, score: str, value: float, scale: str = "0-1") -> Register:
+        """Return a register with one score of ``name``'s latest row changed (``value`` on ``scale``).
 
         Raises
         ------
@@ -164,7 +164,7 @@ class Register:
         """
         if score not in SCORES:
             raise StakeholderError(f"{score!r} is not a score.", f"Use one of: {', '.join(SCORES)}.")
-        value = score_value(value, score)
+        value = score_value(value, score, scale)
         row = self.get(name)
         rows = tuple(replace_row(s, **{score: value}) if s is row else s for s in self.stakeholders)
         return _checked(rows, self.links)
@@ -210,16 +210,47 @@ def _close_fix(name: str, names: Sequence[str]) -> str:
     return f"{hint}Names in the register: {', '.join(names) or 'none'}."
 
 
-def score_value(value: Any, score: str) -> float:
+#: The score scales practitioners declare (methods.md §5.1), as (lowest, highest).
+SCALES: dict[str, tuple[float, float]] = {"0-1": (0.0, 1.0), "1-5": (1.0, 5.0), "0-10": (0.0, 10.0)}
+
+
+def _scale_range(scale: str) -> tuple[float, float]:
+    key = str(scale).strip().replace("–", "-").replace(" to ", "-").replace(" ", "")
+    if key not in SCALES:
+        raise StakeholderError(f"{scale!r} is not a score scale.", f"Declare one of: {', '.join(SCALES)}.")
+    return SCALES[key]
+
+
+def score_value(value: Any, score: str, scale: str = "0-1") -> float:
+    """Return a score on the declared ``scale`` normalised to [0, 1] (methods.md §5.1).
+
+    The scale's midpoint becomes 0.5, the default threshold for "high".
+
+    Examples
+    --------
+    >>> score_value(9, "power", "0-10"), score_value(3, "power", "1-5"), score_value(0.7, "power")
+    (0.9, 0.5, 0.7)
+    """
+    low, high = _scale_range(scale)
     try:
         number = float(value)
     except (TypeError, ValueError) as err:
         raise StakeholderError(f"{value!r} is not a number, so it cannot be a {score} score.",
-                               "Use a number from 0 to 1.") from err
-    if not 0 <= number <= 1:
-        raise StakeholderError(f"{score.capitalize()} {number:g} is outside 0 to 1.",
-                               "Scores run from 0 (none) to 1 (the most); 0.5 or more counts as high.")
-    return number
+                               f"Use a number from {low:g} to {high:g}.") from err
+    if not low <= number <= high:
+        other = [name for name, (lo, hi) in SCALES.items() if lo <= number <= hi]
+        hint = f" If you score on {other[0].replace('-', ' to ')}, declare scale={other[0]!r}." if other else ""
+        raise StakeholderError(f"{score.capitalize()} {number:g} is outside {low:g} to {high:g}, the declared scale.",
+                               f"Scores run from {low:g} (none) to {high:g} (the most); the midpoint or more "
+                               f"counts as high.{hint}")
+    return round((number - low) / (high - low), 12)
+
+
+def normalise_scores(record: Mapping[str, Any], scale: str = "0-1") -> dict[str, Any]:
+    """Return a stakeholder record with its scores moved from ``scale`` to [0, 1]."""
+    if _scale_range(scale) == SCALES["0-1"]:
+        return dict(record)
+    return {k: (score_value(v, k, scale) if k in SCORES and v is not None else v) for k, v in record.items()}
 
 
 def _make(model: type[BaseModel], record: Mapping[str, Any], where: str) -> Any:
@@ -279,7 +310,7 @@ def _checked(rows: Sequence[Stakeholder], links: Sequence[InfluenceLink]) -> Reg
 
 
 def build_register(stakeholders: Iterable[Mapping[str, Any]],
-                   links: Iterable[Sequence[Any] | Mapping[str, Any]] = ()) -> Register:
+                   links: Iterable[Sequence[Any] | Mapping[str, Any]] = (), scale: str = "0-1") -> Register:
     """Build a validated register from plain records (for examples and exercises).
 
     Parameters
@@ -289,6 +320,9 @@ def build_register(stakeholders: Iterable[Mapping[str, Any]],
         ``source`` are optional.
     links : iterable of tuple or dict
         ``(influencer, influenced)`` or ``(influencer, influenced, strength)``, or dicts.
+    scale : str
+        The scale the scores are given on: ``"0-1"`` (default), ``"1-5"`` or
+        ``"0-10"``; they are stored normalised to [0, 1].
 
     Returns
     -------
@@ -305,8 +339,11 @@ def build_register(stakeholders: Iterable[Mapping[str, Any]],
     Traceback (most recent call last):
     ...
     stp_helpers.errors.StakeholderError: In stakeholder 1, power: Input should be less than or equal to 1 (got 1.4). Scores are numbers from 0 to 1; names are not empty.
+    >>> build_register([{"name": "Police", "power": 9, "interest": 4, "legitimacy": 10, "urgency": 0}],
+    ...                scale="0-10").get("Police").power
+    0.9
     """
-    rows = tuple(_make(Stakeholder, {k: v for k, v in record.items() if v is not None},
+    rows = tuple(_make(Stakeholder, normalise_scores({k: v for k, v in record.items() if v is not None}, scale),
                        f"stakeholder {i + 1}") for i, record in enumerate(stakeholders))
     made = []
     for i, link in enumerate(links):
