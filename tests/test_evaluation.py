@@ -93,7 +93,10 @@ def test_smart_accepts_target_instead_of_direction() -> None:
 
 def test_contribution_ca1() -> None:
     model = evaluation.read_logic_model(case.load("plymouth-alliance").artefact_path("logic_model.yaml"))
-    record = evaluation.read_contribution(case.load("plymouth-alliance").artefact_path("contribution.yaml"))
+    found = evaluation.read_contribution(case.load("plymouth-alliance").artefact_path("contribution.yaml"))
+    # Mayne (2008): credible only when the rivals were examined and found weaker.
+    record = found.model_copy(update={"alternatives": [a.model_copy(update={"compared": "weaker"})
+                                                       for a in found.alternatives]})
     assert evaluation.assess_contribution(record, model).credible
     weak = record.model_copy(update={"links": [l.model_copy(update={"evidence": "weak"}) if l.source == "S1" else l
                                                for l in record.links]})
@@ -101,6 +104,29 @@ def test_contribution_ca1() -> None:
     assert not verdict.credible and "S1 → M1 is weak" in repr(verdict)
     off_model = record.model_copy(update={"path": ["A3", "S1", "M1"]})
     assert "A3 → S1 is not a link of the logic model" in repr(evaluation.assess_contribution(off_model, model))
+
+
+@pytest.mark.parametrize("slug", ["salford-spotlight", "plymouth-alliance"])
+def test_a_rival_found_partly_keeps_the_claim_plausible(slug: str) -> None:
+    found = case.load(slug)
+    record = evaluation.read_contribution(found.artefact_path("contribution.yaml"))
+    assert any(a.finding.startswith("Partly") for a in record.alternatives if a.finding)
+    verdict = evaluation.assess_contribution(record, evaluation.read_logic_model(found.artefact_path("logic_model.yaml")))
+    assert not verdict.credible
+    assert repr(verdict).startswith("Plausible, needs more evidence (CA-1).") and "was found partly" in repr(verdict)
+
+
+def test_an_assessed_rival_must_be_compared() -> None:
+    model = evaluation.read_logic_model(case.load("plymouth-alliance").artefact_path("logic_model.yaml"))
+    found = evaluation.read_contribution(case.load("plymouth-alliance").artefact_path("contribution.yaml"))
+    record = found.model_copy(update={"alternatives": [a.model_copy(update={"compared": None})
+                                                       for a in found.alternatives]})
+    verdict = evaluation.assess_contribution(record, model)
+    assert not verdict.credible and "not compared" in repr(verdict)
+    for compared, credible in (("weaker", True), ("partly", False), ("as strong", False), ("stronger", False)):
+        one = record.model_copy(update={"alternatives": [a.model_copy(update={"compared": compared})
+                                                         for a in found.alternatives]})
+        assert evaluation.assess_contribution(one, model).credible is credible, compared
 
 
 def test_stoke_contribution_waits_on_rival_explanations() -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "EVIDENCE_LEVELS",
     "LinkEvidence",
     "MAYNE_STEPS",
+    "RIVAL_FINDINGS",
     "assess_contribution",
     "read_contribution",
 ]
@@ -36,6 +37,8 @@ MAYNE_STEPS = {
 }
 #: Evidence ratings, weakest first (CA-1).
 EVIDENCE_LEVELS = ("none", "weak", "moderate", "strong")
+#: What weighing a rival explanation can find (CA-1): only "weaker" lets the claim be credible.
+RIVAL_FINDINGS = ("weaker", "partly", "as strong", "stronger")
 
 
 class LinkEvidence(StrictRecord):
@@ -54,6 +57,9 @@ class Alternative(StrictRecord):
     explanation: str = Field(min_length=1)
     assessed: bool = Field(description="true once the evidence on it has been weighed")
     finding: str | None = Field(None, description="what the evidence says about it")
+    compared: Literal[RIVAL_FINDINGS] | None = Field(  # type: ignore[valid-type]
+        None, description="how the rival compares with the claimed contribution: weaker, partly, "
+        "as strong or stronger (CA-1)")
 
 
 class ContributionRecord(StrictRecord):
@@ -98,7 +104,7 @@ class ContributionVerdict:
     links: pd.DataFrame
 
     def __repr__(self) -> str:
-        head = "Credible (CA-1)." if self.credible else "Not yet credible (CA-1)."
+        head = "Credible (CA-1)." if self.credible else "Plausible, needs more evidence (CA-1)."
         return " ".join([head, *self.reasons])
 
 
@@ -107,8 +113,11 @@ def assess_contribution(record: ContributionRecord, model: LogicModel) -> Contri
 
     Each consecutive pair on ``record.path`` must be a link of the logic
     model; its evidence rating comes from ``record.links`` (``none`` when
-    absent).  The claim is credible when every link is at least moderate and
-    every rival explanation has been assessed.
+    absent).  Following Mayne (2008), the claim is credible only when every
+    link is at least moderate and every rival explanation has been assessed
+    and found weaker than the claimed contribution; a rival found to explain
+    the outcome partly (or as well, or better), or not yet compared, keeps
+    the claim at "plausible, needs more evidence".
 
     Returns
     -------
@@ -131,9 +140,15 @@ def assess_contribution(record: ContributionRecord, model: LogicModel) -> Contri
     for alt in record.alternatives:
         if not alt.assessed:
             reasons.append(f"The rival explanation '{alt.explanation}' has not been assessed.")
-    if not reasons:
+        elif alt.compared is None:
+            reasons.append(f"The rival explanation '{alt.explanation}' has been assessed, but not compared: "
+                           "was it found weaker than the claimed contribution, partly, as strong or stronger?")
+        elif alt.compared != "weaker":
+            reasons.append(f"The rival explanation '{alt.explanation}' was found {alt.compared} "
+                           f"{'an explanation' if alt.compared == 'partly' else 'as the claim'}; "
+                           "more evidence is needed to separate it from the claimed contribution.")
+    credible = not reasons
+    if credible:
         reasons.append(f"Every link of {' → '.join(record.path)} has at least moderate evidence and "
-                       f"all {len(record.alternatives)} rival explanations have been assessed.")
-    credible = all(r["in_model"] and EVIDENCE_LEVELS.index(r["evidence"]) >= 2 for r in rows) and all(
-        a.assessed for a in record.alternatives)
+                       f"all {len(record.alternatives)} rival explanations were examined and found weaker.")
     return ContributionVerdict(credible, tuple(reasons), pd.DataFrame(rows))
