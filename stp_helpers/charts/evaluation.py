@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from stp_helpers.charts.theme import BALANCING, REINFORCING, SERIES
+from stp_helpers.charts.theme import BALANCING, LABEL_CHARS, REINFORCING, SERIES, category_axis, wrapped_lines
 from stp_helpers.charts.sd import number
 
 __all__ = ["xmr_finding", "xmr_chart", "target_finding", "target_chart", "demand_chart",
@@ -149,14 +149,15 @@ def ranking_chart(ranking: pd.DataFrame, criteria: Sequence[str], *,
     title = (f"{top['option']} ranks first ({top['score']:.2f} of 1), "
              f"{top['score'] - second['score']:.2f} ahead of {second['option']}")
     chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("option:N", sort=ranking["option"].tolist(), title="Option"),
+        y=alt.Y("option:N", sort=ranking["option"].tolist(), title="Option", axis=category_axis()),
         x=alt.X("contribution:Q", title="Weighted score (0-1)", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("criterion:N", sort=list(criteria), title="Criterion"),
         order=alt.Order("criterion:N"), tooltip=["option", "criterion", alt.Tooltip("contribution:Q", format=".3f")])
     props = {"text": title}
     if subtitle:
         props["subtitle"] = subtitle
-    return chart.properties(title=alt.TitleParams(**props), height=alt.Step(34), width=460)
+    lines = max(wrapped_lines(o, LABEL_CHARS) for o in ranking["option"])
+    return chart.properties(title=alt.TitleParams(**props), height=alt.Step(max(34, 17 * lines + 8)), width=460)
 
 
 def sensitivity_chart(sensitivity: pd.DataFrame, *, subtitle: str | list[str] | None = None) -> alt.LayerChart:
@@ -167,7 +168,8 @@ def sensitivity_chart(sensitivity: pd.DataFrame, *, subtitle: str | list[str] | 
     else:
         tight = finite.sort_values("move", kind="stable").iloc[0]
         title = f"The ranking changes if the weight of {tight['criterion']} moves by {tight['move']:.2f}"
-    base = alt.Chart(sensitivity).encode(y=alt.Y("criterion:N", sort=sensitivity["criterion"].tolist(), title="Criterion"))
+    base = alt.Chart(sensitivity).encode(y=alt.Y("criterion:N", sort=sensitivity["criterion"].tolist(), title="Criterion",
+                                                 axis=category_axis()))
     span = base.mark_bar(color="#cfe3f1", height=18).encode(
         x=alt.X("low:Q", title="Weight (share of all weights)", scale=alt.Scale(domain=[0, 1])), x2="high:Q",
         tooltip=["criterion", "weight", "low", "high", "move", "change"])

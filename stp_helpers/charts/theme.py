@@ -58,6 +58,8 @@ __all__ = [
     "SERIES",
     "FONT",
     "chart_title",
+    "category_axis",
+    "wrap_expr",
     "bundle_path",
     "bundle_text",
 ]
@@ -187,6 +189,16 @@ def wrap_expr(chars: int) -> str:
     split(trim(replace(datum.label, regexp('(.{1,20})(\\s+|$)', 'g'), '$1\n')), '\n')
     """
     return ("split(trim(replace(datum.label, regexp('(.{1,%d})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')" % chars)
+
+
+def category_axis(chars: int | None = None) -> alt.Axis:
+    """A category axis whose names wrap onto lines (never cut) and whose title sits above them.
+
+    >>> category_axis().to_dict()["titleAngle"]
+    0
+    """
+    return alt.Axis(labelExpr=wrap_expr(chars or LABEL_CHARS), labelLimit=0, titleAngle=0, titleAlign="left",
+                    titleAnchor="start", titleY=-8, titleX=0, titleBaseline="bottom", grid=False)
 
 
 def wrapped_lines(text: str, chars: int) -> int:
@@ -384,8 +396,7 @@ def bar_chart(
     top = float(data[value].max()) if len(data) else 1.0
     base = alt.Chart(data).encode(
         y=alt.Y(f"{category}:N", sort=order, title=category_title or category.capitalize(),
-                axis=alt.Axis(labelExpr=wrap_expr(LABEL_CHARS), labelLimit=0, titleAngle=0, titleAlign="left",
-                              titleAnchor="start", titleY=-8, titleX=0, titleBaseline="bottom", grid=False)),
+                axis=category_axis()),
         x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, top * 1.2 if top > 0 else 1])),
     )
     bars = base.mark_bar().encode(color=colour, tooltip=[category, value])
