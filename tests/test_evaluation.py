@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stp_helpers import case, evaluation
 from stp_helpers.errors import CaseFileError
@@ -29,8 +30,9 @@ BASE = ("{id: I1, stage: input, label: i}, {id: A1, stage: activity, label: a}, 
         "{id: S1, stage: short, label: s}, {id: P1, stage: impact, label: p}")
 CHAIN = "{from: I1, to: A1}, {from: A1, to: O1, assumption: x}, {from: O1, to: S1, assumption: x}, {from: S1, to: P1, assumption: x}"
 SMART = """indicators:
-  - {id: s, name: s, outcome: S1, definition: d, numerator: n, denominator: d, unit: u, source: s, baseline: 1,
-     baseline_date: 2024, direction: lower, target_date: 2025, frequency: monthly, owner: o}
+  - {id: s, name: repeat crisis contacts, outcome: S1, definition: crisis contacts per person per quarter,
+     numerator: crisis contacts, denominator: people supported, unit: contacts per person, source: case records,
+     baseline: 1, baseline_date: 2024, direction: lower, target_date: 2025, frequency: monthly, owner: navigator lead}
 """
 
 
@@ -57,7 +59,7 @@ def test_lm7_warns_on_a_link_without_assumption() -> None:
 
 
 def test_lm4_names_the_missing_smart_fields() -> None:
-    model = _model(BASE, CHAIN, SMART.replace("owner: o", "owner: null"))
+    model = _model(BASE, CHAIN, SMART.replace("owner: navigator lead", "owner: null"))
     (finding,) = evaluation.check_logic_model(model)
     assert finding.rule == "LM-4" and "missing owner" in finding.message
 
@@ -83,6 +85,26 @@ def test_smart_explains_what_is_missing() -> None:
     assert "not measurable without source and baseline and baseline date" in result.explain()
     full = evaluation.example_logic_model().indicators[0]
     assert evaluation.smart_check(full).passed
+
+
+# Doran (1981) and SM-1: each letter's content is checked, not only that the field has text in it.
+@pytest.mark.parametrize("field,value,passes", [
+    ("definition", "x", False), ("definition", "crisis contacts per person per quarter", True),
+    ("owner", "tbc", False), ("owner", "navigator lead", True),
+    ("source", "?", False), ("unit", "%", False), ("unit", "% of residents", True),
+    ("target_date", "soon", False), ("target_date", "2025-03", True), ("target_date", "Q2 2026", True),
+    ("target_date", "within 12 months", True), ("target_date", "March 2026", True), ("target_date", "later", False),
+    ("baseline_date", "some time ago", False), ("baseline_date", "M01-M12", True),
+    ("frequency", "often", False), ("frequency", "every 2 weeks", True), ("frequency", "quarterly", True),
+])
+def test_smart_checks_each_letters_content(field: str, value: str, passes: bool) -> None:
+
+    fields = yaml.safe_load(SMART)["indicators"][0]
+    assert evaluation.smart_check(fields).passed
+    result = evaluation.smart_check({**fields, field: value})
+    assert result.passed is passes
+    if not passes:
+        assert field in result.missing and repr(value) in result.explain()
 
 
 def test_smart_accepts_target_instead_of_direction() -> None:

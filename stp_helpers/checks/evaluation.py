@@ -146,12 +146,14 @@ def smart_indicator(answer: Any, *, prediction: Any = ...) -> Feedback:
         where = f"{problem.column}: {problem.problem}" if problem is not None else str(err)
         return Feedback(False, [], f"{where} {getattr(problem, 'fix', '') or ''}".strip(),
                         "Could someone else collect this indicator from your definition alone?")
-    filled = 12 - len(result.missing)
-    if not result.passed:
+    absent = [m for m in result.missing if m not in dict(result.why)]
+    filled = 12 - len(absent)
+    if absent:
         return Feedback(False, [f"{filled} of 12 SM-1 fields are filled."],
                         f"Still {result.explain().split(': ', 1)[1]}",
                         "Could someone else collect this indicator from your definition alone?")
-    thin = _thin_field(fields)
+    thin = _thin_field(fields) or next(((n, _FIELD_ASKS.get(n, "something a collector could use"))
+                                        for n, _ in result.why), None)
     if thin is not None:
         name, asks = thin
         return Feedback(False, ["Every SM-1 field is filled."],

@@ -40,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -330,6 +331,7 @@ class SmartResult:
 
     indicator: str
     missing: tuple[str, ...]
+    why: tuple[tuple[str, str], ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -340,9 +342,11 @@ class SmartResult:
         if self.passed:
             return f"{self.indicator}: passes SM-1."
         letters: dict[str, list[str]] = {}
+        why = dict(self.why)
         for name, letter in SMART_FIELDS:
             if name in self.missing:
-                letters.setdefault(letter, []).append(name.replace("_", " "))
+                label = name.replace("_", " ")
+                letters.setdefault(letter, []).append(f"{label} ({why[name]})" if name in why else label)
         parts = [f"not {_SMART_WORDS[k]} without {' and '.join(v)}" for k, v in letters.items()]
         return f"{self.indicator}: " + "; ".join(parts) + "."
 
@@ -369,23 +373,64 @@ def smart_check(indicator: Indicator | dict[str, Any]) -> SmartResult:
 
     Examples
     --------
+    Each letter's content is checked, not only its presence: a baseline
+    and a target are numbers, dates and periods must name one ("2008-03",
+    "Q2 2009", "within 12 months"), the frequency a period ("monthly"), and
+    "x", "tbc" or "soon" fail with the letter they miss.
+
     >>> smart_check({"id": "crisis", "name": "crisis contacts", "numerator": "crisis contacts",
     ...              "denominator": "people supported", "owner": "navigator lead"})
     crisis: not specific without definition and unit; not measurable without source and baseline and baseline date; not relevant without outcome; not time-related without target or direction and target date and frequency.
+    >>> smart_check({"id": "c", "name": "crisis contacts", "definition": "x", "target_date": "soon"}).explain()[:80]
+    "c: not specific without definition ('x' says nothing yet) and numerator and deno"
     """
     if isinstance(indicator, dict):
         try:
             indicator = Indicator.model_validate(indicator)
         except ValidationError as err:
             raise CaseFileError(problems_from(err, Path("indicator"), Indicator)) from err
-    missing = []
+    missing, why = [], []
     for name, _ in SMART_FIELDS:
         if name == "target or direction":
             if indicator.target is None and indicator.direction is None:
                 missing.append(name)
-        elif getattr(indicator, name) in (None, ""):
+            continue
+        value = getattr(indicator, name)
+        if value in (None, ""):
             missing.append(name)
-    return SmartResult(indicator.id, tuple(missing))
+            continue
+        problem = _smart_content_problem(name, value)
+        if problem:
+            missing.append(name)
+            why.append((name, problem))
+    return SmartResult(indicator.id, tuple(missing), tuple(why))
+
+
+#: Words that fill a field without saying anything (SM-1: they fail like a blank).
+_PLACEHOLDERS = {"x", "xx", "xxx", "tbc", "tbd", "tba", "n/a", "na", "none", "soon", "later", "asap", "?", "-",
+                 "todo", "to do", "unknown", "various", "etc", "some", "n.a.", "...", "…", "see above", "ongoing"}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: A date or period: a year, an ISO date or month, a quarter, a month and year, month N of a series
+#: ("M12", "month 12"), or "within 12 months".
+_DATE_OR_PERIOD = re.compile(
+    r"\b(1[89]|20)\d{2}\b|\b\d{4}-\d{2}\b|\bq[1-4]\b|\b(" + "|".join(_MONTHS) + r")[a-z]*\b.*\d"
+    r"|\b[MWQ]\d{1,3}\b|\b(month|week|quarter|year|term)\s+\d+"
+    r"|\b(within|after|every|each|per|by|over)\s+(\d+|a|one|two|three|six|twelve)\s+(day|week|month|quarter|year|term)s?\b",
+    re.I)
+_FREQUENCY = re.compile(r"\b(daily|weekly|fortnightly|monthly|quarterly|termly|annual|annually|yearly|"
+                        r"(every|each|per|once\s+a)\s+(\d+\s+)?(day|week|fortnight|month|quarter|term|year)s?)\b", re.I)
+
+
+def _smart_content_problem(name: str, value: Any) -> str:
+    """Why a filled SMART field still says nothing (SM-1), or "" when its content will do."""
+    text = " ".join(str(value).split())
+    if text.casefold().strip(".!") in _PLACEHOLDERS or len(re.sub(r"[^A-Za-z0-9%]", "", text)) < 2:
+        return f"{text!r} says nothing yet"
+    if name in ("baseline_date", "target_date") and not _DATE_OR_PERIOD.search(text):
+        return f"{text!r} is not a date or period"
+    if name == "frequency" and not _FREQUENCY.search(text):
+        return f"{text!r} is not a period such as monthly"
+    return ""
 
 
 def indicators_table(model: LogicModel) -> pd.DataFrame:
