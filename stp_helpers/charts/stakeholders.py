@@ -42,7 +42,7 @@ def grid_chart(register: Register, snapshot: str | None = None, *, threshold: fl
     table = grid_table(register, snapshot, threshold)
     data = table[["name", "power", "interest", "quadrant", "salience", "approach"]]
     scale = alt.Scale(domain=[-0.05, 1.05], nice=False)
-    ticks = alt.Axis(values=[0, 0.25, 0.5, 0.75, 1])
+    ticks = alt.Axis(values=[0, 0.25, 0.5, 0.75, 1], format=".2~f")
     x_axis = alt.X("interest:Q", scale=scale, title="Interest (score 0 to 1)", axis=ticks)
     y_axis = alt.Y("power:Q", scale=scale, title="Power (score 0 to 1)", axis=ticks)
     colour = alt.Color("quadrant:N", title="Quadrant", scale=alt.Scale(
