@@ -152,7 +152,7 @@ class Exercise(widgets.VBox):
         self.lock_button = widgets.Button(description="Lock my prediction", button_style="info")
         self.check_button = widgets.Button(description="Check", button_style="primary",
                                            disabled=predict is not None)
-        self.show_button = widgets.Button(description="Show me the model answer")
+        self.show_button = widgets.Button(description="Show me the model answer", layout=widgets.Layout(width="auto"))
         if not self._models_on:
             self.show_button.layout.display = "none"
         self.feedback_panel = widgets.HTML(self._your_turn_html())
