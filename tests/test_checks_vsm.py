@@ -54,3 +54,10 @@ def test_coordination() -> None:
     assert partial.passed is False and "Mental health (AWP) and Ambulance and hospital" in partial.fix
     with pytest.raises(TypeError):
         check.coordination("panel", wiltshire)
+
+
+def test_pathologies_accept_names_as_well_as_rule_ids() -> None:
+    named = check.pathologies(["Reports unverified", "headless chicken", "S5 collapsed into S3",
+                               "No homeostat", "alarms cannot reach policy"], T1)
+    assert named.passed, repr(named)
+    assert not check.pathologies(["Reports unverified", "nonsense"], T1).passed

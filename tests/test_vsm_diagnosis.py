@@ -124,7 +124,7 @@ def test_case_diagnoses() -> None:
 
 
 def test_checklist_and_view() -> None:
-    assert checklist()["rule"].tolist() == [f"VSM-{i}" for i in range(1, 13)]
+    assert checklist()["rule"].tolist() == [f"VSM-{i}" for i in range(1, 14)]
     found = diagnose(vsm.read_vsm(FIXTURES / "vsm_t1.yaml"))
     view = diagnosis_view(found)
     assert view.html.count('class="vsm-finding"') == len(found) == 8
@@ -140,3 +140,37 @@ def test_vsm_10_cascades_when_a_body_is_cut_off() -> None:
 def test_diagnose_rejects_other_things() -> None:
     with pytest.raises(vsm.VsmError, match="needs a VSM description"):
         diagnose({"units": []})  # type: ignore[arg-type]
+
+
+# Beer (1979, 1985); Pérez Ríos (2012): S5 (or S4) giving orders straight to an S1 unit is meddling (VSM-13).
+@pytest.mark.parametrize("source,fires", [("s5", True), ("s4", True), ("s3", False)])
+def test_s5_or_s4_commanding_a_unit_is_meddling(source: str, fires: bool) -> None:
+    found = diagnose(healthy(add=[("command", source, "a")]))
+    assert ("VSM-13" in found.rules()) is fires
+    if fires:
+        finding = next(f for f in found if f.rule == "VSM-13")
+        assert "commands A directly, bypassing System 3" in finding.evidence
+        assert RULES["VSM-13"][0] == "S5 meddling in operations"
+
+
+def test_vsm6_name_text_and_trigger_agree() -> None:
+    name, text, _ = RULES["VSM-6"]
+    absent = diagnose(healthy(bodies=[b for b in HEALTHY_BODIES if b[0] != "s5"], drop=("homeostat", "algedonic")))
+    assert "No body performs System 5" in next(f.evidence for f in absent if f.rule == "VSM-6")
+    assert "absent" in name and "collapsed into S3" in name
+    assert "no body holds policy" in text and "also the only policy body" in text
+
+
+def test_homeostat_reads_s3_and_s4_capacity() -> None:
+    bodies = [(b[0], b[1], b[2]) for b in HEALTHY_BODIES]
+    desc = healthy(bodies=bodies)
+    data = desc.model_dump(by_alias=True)
+    system = data["systems"][0] if "systems" in data else data
+    for body in system["bodies"]:
+        body["capacity"] = {"s3": 160.0, "s4": 8.0}.get(body["id"])
+    lopsided = vsm.VsmDescription.model_validate(data)
+    found = next(f for f in diagnose(lopsided) if f.rule == "VSM-7")
+    assert "System 4 has 8 units of capacity against System 3's 160" in found.evidence
+    for body in system["bodies"]:
+        body["capacity"] = {"s3": 160.0, "s4": 40.0}.get(body["id"])
+    assert "VSM-7" not in diagnose(vsm.VsmDescription.model_validate(data)).rules()

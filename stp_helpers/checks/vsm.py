@@ -26,7 +26,7 @@ from stp_helpers.checks.exercise import Exercise
 from stp_helpers.checks.inputs import Choice, Choices, Column, Form, Number, ShortText, Table
 from stp_helpers.checks.prediction import choice_note, count_note
 from stp_helpers.vsm.model import SYSTEMS, VsmDescription, add_coordination
-from stp_helpers.vsm.diagnosis import RULES, diagnose
+from stp_helpers.vsm.diagnosis import RULES, diagnose, rule_for
 
 __all__ = ["pathologies", "system_roles", "coordination", "pathology_exercise", "roles_exercise",
            "coordination_exercise"]
@@ -53,6 +53,9 @@ def _need_description(desc: Any, what: str = "desc") -> None:
 
 
 def _rule_id(text: Any) -> str:
+    named = rule_for(str(text))  # a rule id or the pathology's name
+    if named:
+        return named
     words = str(text).strip().upper().replace(" ", "-").replace("_", "-")
     if words.isdigit():
         words = f"VSM-{words}"
@@ -92,7 +95,7 @@ def pathologies(answer: Any, desc: VsmDescription, *, prediction: Any = None) ->
     right_count = len(given & set(expected))
     right = [f"You found {right_count} of {len(expected)} patholog{'y' if len(expected) == 1 else 'ies'}."]
     if unknown:
-        return Feedback(False, right, f"{unknown[0]} is not a rule of the checklist (VSM-1 to VSM-12).", None)
+        return Feedback(False, right, f"{unknown[0]} is not a rule of the checklist (VSM-1 to VSM-13) or a pathology's name.", None)
     missing = [r for r in expected if r not in given]
     extra = sorted((r for r in given if r not in expected), key=lambda r: int(r.split("-")[1]))
     if missing:

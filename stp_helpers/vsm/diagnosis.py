@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -40,12 +41,15 @@ from stp_helpers.vsm.variety import (  # re-exported: the names keep working fro
     variety_gap_bits,
 )
 
-__all__ = ["RULES", "Finding", "Diagnosis", "diagnose", "checklist", "diagnosis_view",
+__all__ = ["RULES", "HOMEOSTAT_RATIO", "Finding", "Diagnosis", "diagnose", "checklist", "diagnosis_view", "rule_for",
     "min_outcomes",
     "variety_balance",
     "variety_from_demand",
     "variety_gap_bits",
 ]
+
+#: S4's capacity below this share of S3's makes the homeostat lopsided (VSM-7; workbook threshold).
+HOMEOSTAT_RATIO = 0.25
 
 #: rule id → (pathology, what it means, question to ask the organisation).
 RULES: dict[str, tuple[str, str, str]] = {
@@ -70,15 +74,17 @@ RULES: dict[str, tuple[str, str, str]] = {
               "System 4 looks outside and ahead and proposes change. Without it, or without a channel to the "
               "environment, the organisation reacts to today and is surprised by tomorrow.",
               "Who watches how needs, money, policy and research are changing, and where does that go?"),
-    "VSM-6": ("S5 collapsed into S3",
-              "System 5 sets identity and policy and balances stability (S3) against change (S4). When the "
-              "body running day-to-day management is also the policy body, policy is drawn into operations "
-              "and identity gets no attention of its own.",
+    "VSM-6": ("No distinct policy role (S5 absent or collapsed into S3)",
+              "System 5 sets identity and policy and balances stability (S3) against change (S4). When no "
+              "body holds policy, or the body running day-to-day management is also the only policy body, "
+              "policy is drawn into operations and identity gets no attention of its own.",
               "Where, and by whom, is the question 'what are we for?' asked apart from this month's "
               "resources and performance?"),
     "VSM-7": ("No homeostat: S3 and S4 dissociated",
               "The inside-and-now (S3) and the outside-and-then (S4) must be in conversation, overseen by S5; "
-              "without an S3–S4 channel plans ignore operations or operations ignore the future.",
+              "without an S3–S4 channel plans ignore operations or operations ignore the future. When both "
+              "record a capacity (effort, e.g. hours a month), S4 with under a quarter of S3's capacity "
+              "cannot hold its side of the conversation (workbook threshold).",
               "Where do the people running today's services and those looking ahead meet, and how often?"),
     "VSM-8": ("Alarms cannot reach policy",
               "An algedonic channel carries alarms from operations straight to S5 when they are not resolved "
@@ -104,6 +110,12 @@ RULES: dict[str, tuple[str, str, str]] = {
                "there is no attenuator or amplifier, outcomes go unregulated.",
                "What filters (triage, categories) or amplifiers (autonomy, partners, self-service) could "
                "close the gap at {where}?"),
+    "VSM-13": ("S5 meddling in operations",
+               "Policy (S5), or intelligence (S4), that gives orders straight to System 1 units bypasses "
+               "System 3: the units get two masters, S3 loses its resource bargain, and the policy role "
+               "collapses into day-to-day management (Beer 1979; Pérez Ríos 2012).",
+               "When {body} wants something changed in {unit}, why does it not go through the resource "
+               "bargain with System 3?"),
 }
 
 
@@ -165,6 +177,50 @@ class Diagnosis(tuple):
 
     def __repr__(self) -> str:
         return self.summary()
+
+
+def _name_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower().replace("s3*", "s3 star")).split())
+
+
+#: Other names the literature uses for a pathology.
+_ALIASES = {"s5 collapsed into s3": "VSM-6", "no s5": "VSM-6", "no system 5": "VSM-6", "no policy": "VSM-6",
+            "s4 meddling in operations": "VSM-13", "meddling": "VSM-13", "policy meddling": "VSM-13",
+            "no s2": "VSM-2", "no s3 star": "VSM-4", "no audit": "VSM-4", "no s4": "VSM-5",
+            "no algedonic channel": "VSM-8", "recursion": "VSM-11"}
+
+
+def rule_for(text: str) -> str | None:
+    """Return the rule id a learner means: a rule id, a number, or a pathology's name.
+
+    The name may be the checklist's (``"Reports unverified"``), its part in
+    brackets (``"headless chicken"``), or either half of a name such as
+    ``"S5 collapsed into S3"``.
+
+    Examples
+    --------
+    >>> rule_for("vsm-4"), rule_for("4"), rule_for("Reports unverified"), rule_for("headless chicken")
+    ('VSM-4', 'VSM-4', 'VSM-4', 'VSM-5')
+    >>> rule_for("S5 meddling in operations"), rule_for("S5 collapsed into S3"), rule_for("nonsense")
+    ('VSM-13', 'VSM-6', None)
+    """
+    raw = str(text).strip()
+    rid = raw.upper().replace(" ", "-").replace("_", "-")
+    rid = f"VSM-{rid}" if rid.isdigit() else rid.replace("VSM--", "VSM-")
+    if rid in RULES:
+        return rid
+    key = _name_key(raw)
+    if not key:
+        return None
+    if key in _ALIASES:
+        return _ALIASES[key]
+    for rule, (name, _, _) in RULES.items():
+        full = _name_key(name)
+        parts = {full, *(_name_key(p) for p in re.split(r"[():;]", name) if _name_key(p))}
+        parts |= {_name_key(p) for p in re.split(r"\bor\b", re.sub(r".*\(|\)", "", name)) if _name_key(p)}
+        if key in parts or (len(key) > 8 and key in full):
+            return rule
+    return None
 
 
 def _rule_key(rule: str) -> int:
@@ -245,6 +301,13 @@ def _check_system(system: ViableSystem) -> Iterator[Finding]:
             "S3" in b.systems and "S4" in b.systems for b in system.bodies):
         yield _finding("VSM-7", system, "There is no channel between System 3 and System 4"
                        + ("." if s3 and s4 else f" (no {'S3' if not s3 else 'S4'} to connect)."), ("S3", "S4"))
+    else:
+        cap3 = sum(b.capacity for b in s3 if b.capacity is not None and "S4" not in b.systems)
+        cap4 = sum(b.capacity for b in s4 if b.capacity is not None and "S3" not in b.systems)
+        if cap3 > 0 and any(b.capacity is not None for b in s4) and cap4 < HOMEOSTAT_RATIO * cap3:
+            yield _finding("VSM-7", system, f"System 4 has {cap4:g} units of capacity against System 3's "
+                           f"{cap3:g}: the homeostat is lopsided, so today's management outweighs the look "
+                           "ahead.", ("S3", "S4"))
     # VSM-8
     alarms = system.channels_of("algedonic")
     if not alarms:
@@ -260,6 +323,15 @@ def _check_system(system: ViableSystem) -> Iterator[Finding]:
     if commands and not s2:
         yield _finding("VSM-9", system, f"{system.label(commands[0].from_)} commands "
                        f"{len({c.to for c in commands})} unit(s) and no body performs System 2.", ("S3", "S2"))
+    # VSM-13
+    policy = {b.id: b for b in system.bodies if ({"S5", "S4"} & set(b.systems)) and "S3" not in b.systems}
+    for channel in system.channels_of("command"):
+        if channel.from_ in policy and channel.to in units:
+            body = policy[channel.from_]
+            role = "System 5" if "S5" in body.systems else "System 4"
+            yield _finding("VSM-13", system, f"{body.name} ({role}) commands {system.label(channel.to)} "
+                           "directly, bypassing System 3.", (body.id, channel.to),
+                           body=body.name, unit=system.label(channel.to))
     # VSM-10
     graph = _channel_graph(system)
     for body in system.bodies:

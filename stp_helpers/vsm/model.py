@@ -109,6 +109,8 @@ class Body(_Strict):
         default_factory=list, description="a list of S2, S3, S3*, S4, S5")
     scans: list[str] = Field(default_factory=list, description="S4: what it scans in the environment")
     policy: str | None = Field(None, description="S5: identity, values, policy")
+    capacity: float | None = Field(None, ge=0, description="S3/S4: effort given to the role, e.g. hours a month "
+                                   "(the homeostat rule VSM-7 compares S3's with S4's)")
     note: str | None = None
     source: str | None = Field(None, description="id of a case source")
 
