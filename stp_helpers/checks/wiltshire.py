@@ -13,7 +13,7 @@ Your turn: fill in the cell above, then run this one.
 >>> first_option("A", appraisal, prediction="C")
 Correct. A ranks first with a weighted score of 0.60 of 1, ahead of C (0.50). You predicted C, which ranks 2. Which criterion's weight would have to move for the runner-up to overtake it?
 >>> first_option("C", appraisal)
-Not yet. C ranks 2 of 3, with a weighted score of 0.50. Rank the options by their weighted score: options.rank_options(appraisal) puts the first choice on top. Would the people most affected weigh the criteria the same way?
+Not yet. C ranks 2 of 3, with a weighted score of 0.50. Multiply each criterion's score by its weight and add them up for every option: which total is highest? Would the people most affected weigh the criteria the same way?
 """
 
 from __future__ import annotations
@@ -21,9 +21,17 @@ from __future__ import annotations
 from typing import Any
 
 from stp_helpers.futures import options
-from stp_helpers.checks import Feedback, is_placeholder, normalise, your_turn
+from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks.exercise import Exercise
+from stp_helpers.checks.inputs import Choice
+from stp_helpers.checks.matching import canonical
 
-__all__ = ["first_option"]
+__all__ = ["first_option", "first_option_exercise"]
+
+
+def normalise(text: str) -> str:
+    """An option's name as the matcher reads it: case, articles, punctuation and hyphens ignored."""
+    return canonical(text)
 
 
 def first_option(answer: Any, appraisal: options.Appraisal, prediction: Any = None) -> Feedback:
@@ -72,9 +80,26 @@ def first_option(answer: Any, appraisal: options.Appraisal, prediction: Any = No
                                               "overtake it?")
     if normalise(answer) in names:
         row = ranking.iloc[names.index(normalise(answer))]
+        said = normalise(prediction) if isinstance(prediction, str) and not is_placeholder(prediction) else None
+        note = (" You predicted this option too: which criterion did you expect to carry it?"
+                if said == normalise(answer) else "")
         return Feedback(False, [f"{row['option']} ranks {int(row['rank'])} of {len(ranking)}, with a weighted score "
                                 f"of {row['score']:.2f}."],
-                        "Rank the options by their weighted score: options.rank_options(appraisal) puts the first "
-                        "choice on top.", question)
+                        "Multiply each criterion's score by its weight and add them up for every option: which "
+                        "total is highest?" + note, question)
     return Feedback(False, [], f"{answer!r} is not an option here; use one of: {', '.join(ranking['option'])}.",
                     question)
+
+
+def first_option_exercise(appraisal: options.Appraisal, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "rank the options with new weights": pick the first option, after predicting it."""
+    names = [str(o) for o in options.rank_options(appraisal)["option"]]
+    top = options.rank_options(appraisal).iloc[0]
+    listed = sorted(names)
+    app = Exercise(
+        "first_option", lambda a, p: first_option(a, appraisal, prediction=None if p is ... else p),
+        Choice("First option", listed), str(top["option"]),
+        explanation=f"{top['option']} has the highest weighted score ({top['score']:.2f} of 1) with these weights.",
+        predict=Choice("Which option do you expect first?", listed), notebook="cases/wiltshire.ipynb",
+        title="With the new weights, which option ranks first?")
+    return app.submit(answer, prediction)

@@ -1,0 +1,70 @@
+"""Answer tables of the case notebooks' exercises, run through their apps (notebooks/cases/*.ipynb)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stp_helpers import case, report
+from stp_helpers.checks import scoping as check
+from stp_helpers.checks import wiltshire as check_options
+from stp_helpers.checks.exercise import APP_PREDICT_FIRST, APP_YOUR_TURN
+
+WILTS = case.load("wiltshire-complex-needs")
+CRISIS_X2 = {"Crisis-driven contacts over 20 years": 0.7}
+
+# (exercise, answer, prediction, verdict, a line the feedback must hold)
+TABLE: list[tuple[str, Any, Any, str, str]] = [
+    ("wiltshire-share", 23.2, "less", "Correct.",
+     "Police holds 23.2% of the counted contacts. Your prediction (less than a quarter) matched the data."),
+    ("wiltshire-share", "23.24", "more than a quarter", "Correct.",
+     "Your prediction (more than a quarter) did not match the data."),
+    ("wiltshire-share", 0.232, "less", "Not yet.", "The ratio is right. Give it in per cent: multiply by 100."),
+    ("wiltshire-share", "about a quarter", "less", "Not yet.", "'about a quarter' is not a number"),
+    ("wiltshire-share", 50, "less", "Not yet.",
+     "Divide Police's contacts by the total of all counted contacts (leave out the agencies with no count). "
+     "Your answer says more than a quarter; you predicted less."),
+    ("wiltshire-largest", "Housing services", ..., "Correct.", "Housing services recorded 488 contacts."),
+    ("wiltshire-largest", "housing", ..., "Correct.", "Housing services recorded 488 contacts."),
+    ("wiltshire-largest", "Police", ..., "Not yet.",
+     "Police is the second largest, with 238 contacts. Look again at the housing column"),
+    ("wiltshire-largest", "Fire service", ..., "Not yet.", "'Fire service' is not one of the agencies counted"),
+    ("wiltshire-options", "A multi-agency hub", "Early help with a single key worker", "Correct.",
+     "A multi-agency hub ranks first with a weighted score of 0.63 of 1, ahead of Early help with a single key "
+     "worker (0.57). You predicted Early help with a single key worker, which ranks 2."),
+    ("wiltshire-options", "multi-agency hub", "A multi-agency hub", "Correct.", "Your prediction matched."),
+    ("wiltshire-options", "Carry on as now", "Carry on as now", "Not yet.",
+     "Carry on as now ranks 3 of 3, with a weighted score of 0.30. Multiply each criterion's score by its weight "
+     "and add them up for every option: which total is highest? You predicted this option too"),
+    ("wiltshire-options", "Early help with a single key worker", ..., "Not yet.",
+     "Early help with a single key worker ranks 2 of 3"),
+]
+
+
+def app(exercise: str) -> Any:
+    return {"wiltshire-share": lambda: check.share_exercise(WILTS),
+            "wiltshire-largest": lambda: check.largest_agency_exercise(WILTS),
+            "wiltshire-options": lambda: check_options.first_option_exercise(
+                report.case_appraisal(WILTS).with_weights(CRISIS_X2))}[exercise]()
+
+
+@pytest.mark.parametrize("exercise,answer,prediction,verdict,line", TABLE,
+                         ids=[f"{row[0]}-{i}" for i, row in enumerate(TABLE)])
+def test_answer_table(exercise: str, answer: Any, prediction: Any, verdict: str, line: str) -> None:
+    said = repr(app(exercise).submit(answer, prediction))
+    assert said.startswith(verdict), said
+    assert line in said, said
+
+
+@pytest.mark.parametrize("exercise", ["wiltshire-share", "wiltshire-largest", "wiltshire-options"])
+def test_placeholder_is_your_turn_and_keeps_the_model_answer_back(exercise: str) -> None:
+    waiting = app(exercise)
+    assert repr(waiting.submit(...)) == (APP_YOUR_TURN if waiting.predict is None else APP_PREDICT_FIRST)
+    assert waiting.model_panel.value == ""
+
+
+def test_the_model_answer_opens_after_an_attempt() -> None:
+    exercise = app("wiltshire-share")
+    exercise.submit(50, "less")
+    assert "23.2%" in exercise.model_panel.value
