@@ -451,3 +451,23 @@ def test_plymouth_gaming_is_a_fix_that_fails():
     matches = find_archetypes(graph).of("fixes_that_fail")
     assert [(m.roles["problem"], m.roles["fix"]) for m in matches] == [("target_pressure",
                                                                         "gaming")]
+
+
+def test_read_kumu_reads_the_nested_attributes_export() -> None:
+    # The shape Kumu's own JSON export writes: label, type and delay under "attributes".
+    exported = {
+        "elements": [{"_id": "elem-1", "attributes": {"label": "Unmet need", "element type": "Variable"}},
+                     {"_id": "elem-2", "attributes": {"label": "Crisis interventions", "description": "calls"}}],
+        "connections": [
+            {"_id": "conn-1", "from": "elem-1", "to": "elem-2", "direction": "directed",
+             "attributes": {"connection type": "+"}},
+            {"_id": "conn-2", "from": "elem-2", "to": "elem-1", "direction": "directed",
+             "attributes": {"connection type": "-", "delay": True, "description": "crisis work resolves need"}},
+        ],
+    }
+    graph = read_kumu(io.StringIO(json.dumps(exported))).graph
+    assert graph.nodes["elem-1"]["label"] == "Unmet need"
+    assert graph.nodes["elem-2"]["description"] == "calls"
+    assert sorted(graph.edges(data=True)) == [
+        ("elem-1", "elem-2", {"polarity": "+", "delay": False, "note": ""}),
+        ("elem-2", "elem-1", {"polarity": "-", "delay": True, "note": "crisis work resolves need"})]

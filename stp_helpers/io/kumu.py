@@ -5,7 +5,10 @@ a ``label`` (``id``/``_id`` and ``description`` are optional); connections
 need ``from`` and ``to`` (an element's id or label) and a polarity in
 ``polarity``, ``type``, ``connection type`` or ``sign``.  ``delay`` marks a
 delayed link; ``description`` or ``note`` is kept as the link's note.
-Field names are matched without regard to case, as Kumu shows them.
+Field names are matched without regard to case, as Kumu shows them.  Kumu's
+own JSON export nests ``label``, ``type``/``connection type``, ``delay`` and
+``description`` under ``"attributes"`` on each element and connection; both
+shapes (and a mix) are read.
 
 Examples
 --------
@@ -51,10 +54,17 @@ _FIX = 'A Kumu blueprint is {"elements": [{"label": ...}], "connections": [{"fro
 
 
 def _field(record: Mapping[str, Any], *keys: str) -> tuple[str | None, Any]:
+    """Find a field at the top level or, as Kumu's own export nests it, under ``"attributes"``."""
     lowered = {str(k).strip().lower(): k for k in record}
     for key in keys:
         if key in lowered:
             return lowered[key], record[lowered[key]]
+    nested = record.get(lowered.get("attributes", "attributes"))
+    if isinstance(nested, Mapping):
+        inner = {str(k).strip().lower(): k for k in nested}
+        for key in keys:
+            if key in inner:
+                return f"attributes.{inner[key]}", nested[inner[key]]
     return None, None
 
 
