@@ -13,8 +13,15 @@ PySD's job).  Sketch objects (Vensim help, "Objects"):
   the ASCII code of the polarity mark (43 ``+``, 45 ``-``, 83 ``S``,
   79 ``O``, 63 ``?``; 0 for none).  Pipes (``thick`` above 20) join a valve
   to a stock: shape 100 (no arrowhead at the stock) is an outflow (flow → stock
-  ``-``), otherwise an inflow (``+``), as in methods.md §2.1.  The low six bits of
-  ``dtype`` mark a delay (workbook reading; 64 and 128 are drawing flags).
+  ``-``), otherwise an inflow (``+``), as in methods.md §2.1.  The delay mark
+  (the ``||`` Vensim draws across an arrow) is read from ``dtype``, the
+  tenth field, which the sketch-format description names the arrow's delay
+  type: 0 none, non-zero a delay mark; its low six bits are read because 64
+  and 128 are drawing flags.  This is unconfirmed against a file saved by
+  Vensim: no licensed sample with a delayed arrow was available, and PySD's
+  sketch grammar (``parsing_grammars/sketch.peg``) parses the field without
+  interpreting it.  If a saved sample shows the mark elsewhere, change only
+  ``DELAY_FIELD`` and ``DELAY_BITS`` below.
   Arrows with ``res`` set are initial-value arrows and are not causal links.
 
 Arrows without a polarity mark get ``?`` (undetermined, CLD-4) and a warning,
@@ -49,6 +56,8 @@ __all__ = ["read_vensim_sketch"]
 _MARK = "\\\\\\---///"
 _END = "///---\\\\\\"
 _OBJECT = re.compile(r"^(\d+),(-?\d+),")
+#: Index (0-based) of the arrow field read as the delay mark, and the bits of it that count.
+DELAY_FIELD, DELAY_BITS = 9, 63
 _FIX = "Open and save the model in Vensim to rewrite its sketch, then read it again."
 
 
@@ -218,7 +227,7 @@ def read_vensim_sketch(
         for number, fields in view.arrows:
             src, dst = int(fields[2]), int(fields[3])
             shape, pol, thick = int(fields[4]), int(fields[6]), int(fields[7])
-            dtype, res = int(fields[9]), int(fields[10])
+            dtype, res = int(fields[DELAY_FIELD]), int(fields[10])
             known = set(view.variables) | set(view.valves) | view.other
             bad = [o for o in (src, dst) if o not in known]
             if bad:
@@ -249,7 +258,7 @@ def read_vensim_sketch(
                 symbol = normalise_polarity(char) or "?"
                 if char not in "+-?":
                     marks[char] = symbol
-            delay = bool(dtype & 63)
+            delay = bool(dtype & DELAY_BITS)  # DELAY_FIELD: see the module docstring
             for end in (u, v):
                 if end not in graph:
                     graph.add_node(end, label=end, description="",
