@@ -197,6 +197,15 @@ CATALOGUE: tuple[Entry, ...] = (
         summary="See why one point against a target misleads, and read signals from noise in a series.",
     ),
     Entry(
+        path="portfolio.ipynb",
+        title="Portfolio of evidence: claims, verification, off-the-job hours and the gateway",
+        kind="method",
+        method="E-portfolio practice: evidence items, KSB claims, verification, off-the-job log, gateway",
+        duties=(12,),
+        summary="Keep evidence that is yours, claim KSBs one sentence at a time, record verification and "
+                "export HTML, PDF and CSV for the end-point assessment.",
+    ),
+    Entry(
         path="teaching/class.ipynb",
         title="Class page: predict the behaviour",
         kind="teaching",
