@@ -220,6 +220,8 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
     "vision.yaml": ArtefactKind("vision of success, for whom and by when (duty 10)", "stp_helpers.practice.vision:read_vision"),
     "communication_plan.csv": ArtefactKind("communication plan: audience, message, channel, model and translation (duty 10)",
                                            "stp_helpers.practice.vision:read_communication_plan"),
+    "iteration_log.csv": ArtefactKind("iteration log: approach, co-developers, what changed and why (duty 3)",
+                                      "stp_helpers.practice.iteration:read_iteration_log"),
 }
 
 

@@ -11,8 +11,9 @@ import pytest
 from stp_helpers import case, catalogue, paths
 from stp_helpers.checks import practice as check
 from stp_helpers.errors import CaseFileError, StpError
-from stp_helpers.practice import information, scoping, vision
-from stp_helpers.widgets.practice import InformationPlanForm, ScopingForm, StructuredReflection, VisionPlanForm
+from stp_helpers.practice import information, iteration, scoping, vision
+from stp_helpers.widgets.practice import (InformationPlanForm, IterationLogForm, ScopingForm, StructuredReflection,
+                                          VisionPlanForm)
 
 WILTS = case.load("wiltshire-complex-needs")
 PLYMOUTH = case.load("plymouth-alliance")
@@ -198,7 +199,7 @@ def test_rule_apps_hide_the_model_answer_until_an_attempt() -> None:
 
 # --- the duty notebooks on every case -------------------------------------------------------------------------
 
-DUTY_NOTEBOOKS = ["duty01.ipynb", "duty02.ipynb", "duty10.ipynb"]
+DUTY_NOTEBOOKS = ["duty01.ipynb", "duty02.ipynb", "duty03.ipynb", "duty10.ipynb"]
 CASES = case.list_cases()
 
 
@@ -221,6 +222,7 @@ def test_duty_notebook_runs_on_every_case(notebook: str, slug: str, tmp_path: Pa
     form, exemplar = {
         "duty01.ipynb": ("ScopingForm:", "Wiltshire: complex needs across agencies"),
         "duty02.ipynb": ("InformationPlanForm:", "Contacts with each agency for one person over 19 years"),
+        "duty03.ipynb": ("IterationLogForm:", "Listening to services and to people using them"),
         "duty10.ipynb": ("VisionPlanForm:", "People whose lives resemble the woman's"),
     }[notebook]
     assert form in text
@@ -293,3 +295,47 @@ def test_plan_rules_answer_table() -> None:
     assert "CP-1 holds in the draft: reread its messages and channels." in repr(check.plan_rules(["CP-1"]))
     assert "check the draft's audiences" in repr(check.plan_rules(["CP-2", "CP-4"]))
     assert repr(check.plan_rules(...)).startswith("Your turn")
+
+
+
+# --- iteration_log.csv (duty 3) -------------------------------------------------------------------------------
+
+def test_shipped_iteration_logs_pass_and_cite_facts() -> None:
+    for shipped in (WILTS, PLYMOUTH):
+        log = shipped.read("iteration_log.csv")
+        assert iteration.check_iteration_log(log) == [] and len(log) == 3
+        known = {f.id for f in shipped.meta.facts} | {s.id for s in shipped.meta.sources} | {"inference"}
+        assert {r.basis for r in log} <= known
+    assert [r.when for r in PLYMOUTH.read("iteration_log.csv")] == ["2012", "2015", "2016"]  # dates from the source
+
+
+def test_iteration_rules_on_hand_made_logs() -> None:
+    assert [(f.rule, f.field) for f in iteration.check_iteration_log(iteration.example_draft_log())] == [
+        ("IL-2", "row 3 (iteration 2)"), ("IL-3", "row 3 (iteration 2)"), ("IL-5", "row 4 (iteration 3)")]
+    one = [iteration.Iteration(iteration=2, approach="CLD", with_whom="staff", next="model")]
+    assert [f.rule for f in iteration.check_iteration_log(one)] == ["IL-1", "IL-4"]  # the first row needs no reason
+
+
+def test_bad_iteration_log_names_file_row_and_fix(tmp_path: Path) -> None:
+    bad = tmp_path / "iteration_log.csv"
+    bad.write_text("iteration,approach,with_whom,what_changed,why\nfirst,CLD,staff,,\n")
+    with pytest.raises(CaseFileError) as caught:
+        iteration.read_iteration_log(bad)
+    assert 'row 2, column "iteration"' in str(caught.value) and "whole number" in str(caught.value)
+    with pytest.raises(StpError, match="Row 2, column 'iteration'"):
+        iteration.parse_iteration_log("iteration,approach\n0,CLD\n")
+    target = tmp_path / "log.csv"
+    target.write_text(iteration.iteration_log_text(WILTS.read("iteration_log.csv")), encoding="utf-8")
+    assert iteration.read_iteration_log(target) == WILTS.read("iteration_log.csv")
+
+
+def test_iteration_form_and_exercise() -> None:
+    form = IterationLogForm.from_case("plymouth-alliance")
+    assert form.summary == "3 iterations, 0 points to work on."
+    form.text.value = iteration.iteration_log_text(iteration.example_draft_log())
+    form.check.click()
+    assert form.summary == "3 iterations, 3 points to work on."
+    assert repr(check.log_rules(["IL-2", "IL-3", "IL-5"])).startswith("Correct. The draft breaks 3 rules")
+    assert "IL-4 holds in the draft: reread its number of iterations." in repr(check.log_rules(["IL-4"]))
+    assert "check the draft's next steps" in repr(check.log_rules(["IL-2", "IL-3"]))
+    assert repr(check.log_rules_exercise(["IL-2", "IL-3", "IL-5"], 3)).startswith("Correct.")

@@ -16,16 +16,17 @@ from typing import Any
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 from stp_helpers.checks.exercise import Exercise
 from stp_helpers.checks.inputs import Choices, Number
-from stp_helpers.practice import information, scoping, vision
+from stp_helpers.practice import information, iteration, scoping, vision
 
 __all__ = ["scoping_rules", "information_rules", "scoping_rules_exercise", "information_rules_exercise",
-           "plan_rules", "plan_rules_exercise"]
+           "plan_rules", "plan_rules_exercise", "log_rules", "log_rules_exercise"]
 
 _FIELDS = {"SC-1": "client and decision-makers", "SC-2": "purpose", "SC-3": "boundary", "SC-4": "success criteria",
            "SC-5": "constraints", "SC-6": "participants", "SC-7": "agreement", "IP-1": "sources and owners",
            "IP-2": "actions", "IP-3": "qualities and gaps", "IP-4": "personal data and lawful bases",
            "IP-5": "what each need serves", "CP-1": "messages and channels", "CP-2": "models and translations",
-           "CP-3": "audiences", "CP-4": "owners and times"}
+           "CP-3": "audiences", "CP-4": "owners and times", "IL-1": "numbering", "IL-2": "approaches and co-developers",
+           "IL-3": "changes and reasons", "IL-4": "number of iterations", "IL-5": "next steps"}
 
 
 def _rules(answer: Any, expected: set[str], rules: dict[str, str], question: str, prediction: Any) -> Feedback:
@@ -104,4 +105,18 @@ def plan_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
     """The app for "which rules does the draft communication plan break?"."""
     found = vision.check_communication_plan(vision.example_draft_plan())
     return _app("plan_rules", "duty10.ipynb", lambda a, p: plan_rules(a, prediction=p), vision.PLAN_RULES,
+                ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)
+
+
+def log_rules(answer: Any, prediction: Any = None) -> Feedback:
+    """Check the rules (IL-1 to IL-5) the example draft iteration log breaks."""
+    expected = {f.rule for f in iteration.check_iteration_log(iteration.example_draft_log())}
+    return _rules(answer, expected, iteration.RULES, "Who was missing from the early iterations, and what did that cost?",
+                  prediction)
+
+
+def log_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "which rules does the draft iteration log break?"."""
+    found = iteration.check_iteration_log(iteration.example_draft_log())
+    return _app("log_rules", "duty03.ipynb", lambda a, p: log_rules(a, prediction=p), iteration.RULES,
                 ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)

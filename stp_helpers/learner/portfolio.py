@@ -56,6 +56,7 @@ ARTEFACT_NOTEBOOKS = {
     "information_plan.csv": "duty02.ipynb",
     "vision.yaml": "duty10.ipynb",
     "communication_plan.csv": "duty10.ipynb",
+    "iteration_log.csv": "duty03.ipynb",
     "cld.csv": "methods/cld.ipynb",
     "model.mdl": "methods/stock_flow.ipynb",
     "model.xmile": "methods/stock_flow.ipynb",

@@ -30,10 +30,10 @@ from stp_helpers import case as cases
 from stp_helpers import paths
 from stp_helpers.case import Case
 from stp_helpers.errors import StpError
-from stp_helpers.practice import information, scoping, vision
+from stp_helpers.practice import information, iteration, scoping, vision
 from stp_helpers.widgets.reflection import ReflectionBox
 
-__all__ = ["ScopingForm", "InformationPlanForm", "VisionPlanForm", "StructuredReflection", "GIBBS"]
+__all__ = ["ScopingForm", "InformationPlanForm", "VisionPlanForm", "IterationLogForm", "StructuredReflection", "GIBBS"]
 
 _LISTS = ("decision_makers", "inside", "outside", "success_criteria", "constraints", "participants")
 _LABELS = {"client": "Client", "decision_makers": "Decision-makers", "purpose": "Purpose (a question)",
@@ -289,3 +289,58 @@ class VisionPlanForm(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"VisionPlanForm: {self.summary}"
+
+
+class IterationLogForm(widgets.VBox):
+    """The iteration log as CSV text to edit; Check explains each rule; Save writes ``iteration_log.csv``."""
+
+    def __init__(self, text: str, case: Case | None = None) -> None:
+        self._case = case
+        self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="180px"),
+                                     continuous_update=False)
+        self.check = widgets.Button(description="Check", button_style="primary")
+        self.save = widgets.Button(description="Save to my case")
+        self.findings = widgets.HTML()
+        self.status = widgets.HTML()
+        self.summary = ""
+        super().__init__([widgets.HTML("<b style='font-size:15px'>iteration_log.csv (one row per iteration)</b>"),
+                          self.text, widgets.HBox([self.check, self.save]), self.findings, self.status],
+                         layout=widgets.Layout(width="880px"))
+        self.check.on_click(lambda _b: self._update())
+        self.save.on_click(lambda _b: self._save())
+        self._update()
+
+    @classmethod
+    def from_case(cls, slug: str) -> IterationLogForm:
+        """Start from the case's ``iteration_log.csv``, or the template when it has none."""
+        loaded = cases.load(slug)
+        if loaded.has("iteration_log.csv"):
+            return cls(iteration.iteration_log_text(loaded.read("iteration_log.csv")), loaded)
+        return cls(_template_text("iteration_log.csv"), loaded)
+
+    def _update(self) -> None:
+        try:
+            rows = iteration.parse_iteration_log(self.text.value)
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        found = iteration.check_iteration_log(rows)
+        self.findings.value = _findings_html(found)
+        self.summary = (f"{len(rows)} iteration{'' if len(rows) == 1 else 's'}, "
+                        f"{len(found)} point{'' if len(found) == 1 else 's'} to work on.")
+        self.status.value = ""
+
+    def _save(self) -> None:
+        try:
+            if self._case is None or self._case.read_only:
+                raise StpError("This is a shipped case, which is read-only.",
+                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
+            rows = iteration.parse_iteration_log(self.text.value)
+            cases.save_text(self._case.path, "iteration_log.csv", iteration.iteration_log_text(rows), overwrite=True)
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        self.status.value = "<p>Saved iteration_log.csv in your case folder.</p>"
+
+    def __repr__(self) -> str:
+        return f"IterationLogForm: {self.summary}"
