@@ -109,3 +109,14 @@ def test_duplicate_group(tmp_path: Path) -> None:
     (tmp_path / "csh.yaml").write_text("groups:\n  - group: A\n  - group: a\n")
     with pytest.raises(CaseFileError, match="appears twice"):
         csh.read_csh(tmp_path / "csh.yaml")
+
+
+# Ulrich (1983): the witness speaks for those affected but not involved, so never a body in control (CSH-3).
+@pytest.mark.parametrize("witness,refused", [
+    ("the police", True), ("Housing services", True), ("the partnership board", True), ("DWP", True),
+    ("an independent advocate", False), ("people with lived experience of the services", False),
+    ("carers of people with dementia", False), ("Healthwatch", False),
+])
+def test_witness_is_never_a_decision_making_agency(witness: str, refused: bool) -> None:
+    record = csh.build_csh({"g": {4: ("the council cabinet", "the council cabinet"), 10: (witness, witness)}})
+    assert (not csh.check_csh(record).query("rule == 'CSH-3'").empty) is refused

@@ -112,3 +112,10 @@ def test_the_app_table_route_gives_the_check_the_same_answer() -> None:
     app.check_button.click()
     assert repr(app).startswith("Correct. 4 of 4 quadrants right.")
     assert "Commissioners: key players" in app.model_panel.value
+
+
+def test_witness_exercise_refuses_a_decision_making_agency() -> None:
+    from stp_helpers.checks import stakeholders as check_stakeholders
+    said = repr(check_stakeholders.witness("the police", "the council cabinet"))
+    assert said.startswith("Not yet.") and "among those in control" in said
+    assert repr(check_stakeholders.witness("an independent advocate", "the council cabinet")).startswith("Correct.")

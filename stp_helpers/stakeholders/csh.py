@@ -281,6 +281,36 @@ def disagreement_table(record: CshRecord, mode: str = "ought") -> pd.DataFrame:
     return table.sort_values(["mean_gap", "number"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+#: Words naming a decision-making body: a witness (Q10) that names one speaks from inside control (CSH-3).
+DECISION_AGENCY_WORDS = ("council", "police", "commissioner", "commissioners", "commissioning", "board", "cabinet",
+                         "local authority", "department", "dwp", "jobcentre", "nhs trust", "trust board",
+                         "social services", "children's services", "housing services", "partnership",
+                         "agency", "agencies", "government", "ministry", "managers", "management", "panel")
+#: Words that mark a voice independent of those in control, even when it names an agency it watches.
+INDEPENDENT_WORDS = ("independent", "lived experience", "advocate", "advocacy", "healthwatch", "ombudsman",
+                     "user led", "user-led", "peer", "survivor", "expert by experience")
+
+
+def decision_agency(text: str) -> str | None:
+    """Return the decision-making body a witness answer names, or None (``CSH-3``).
+
+    An answer that names an agency but marks an independent voice (an
+    independent advocate, Healthwatch, people with lived experience) is not
+    the agency.
+
+    Examples
+    --------
+    >>> decision_agency("the police"), decision_agency("the partnership board"), decision_agency("carers")
+    ('police', 'board', None)
+    >>> decision_agency("an independent advocate, not the council") is None
+    True
+    """
+    words = " " + " ".join(re.findall(r"[a-z0-9']+", str(text).lower())) + " "
+    if any(f" {w} " in words for w in INDEPENDENT_WORDS):
+        return None
+    return next((w for w in DECISION_AGENCY_WORDS if f" {w} " in words), None)
+
+
 def check_csh(record: CshRecord) -> pd.DataFrame:
     """Rules CSH-1 (all 24 answers present) and CSH-3 (witness ≠ decision-maker), one row per finding.
 
@@ -302,9 +332,14 @@ def check_csh(record: CshRecord) -> pd.DataFrame:
         for mode, attr in (("is", "is_"), ("ought", "ought")):
             witness = getattr(g.answers.get(10, CshAnswer()), attr)
             decider = getattr(g.answers.get(4, CshAnswer()), attr)
-            if witness and decider and (same_answer(witness, decider) or _words(witness) <= _words(decider)):
+            agency = decision_agency(witness) if witness else None
+            if witness and ((decider and (same_answer(witness, decider) or _words(witness) <= _words(decider)))
+                            or agency):
+                what = ("the decision-maker (Q4)" if decider and (same_answer(witness, decider)
+                                                                   or _words(witness) <= _words(decider))
+                        else f"a decision-making body ({agency})")
                 rows.append({"rule": "CSH-3", "group": g.group,
-                             "finding": f"In the {mode!r} mode the witness (Q10) is the decision-maker (Q4): "
+                             "finding": f"In the {mode!r} mode the witness (Q10) is {what}: "
                                         f"{witness!r}",
                              "fix": "Name who speaks for those affected but not involved, independently of "
                                     "those in control."})
