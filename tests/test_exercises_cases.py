@@ -7,12 +7,15 @@ from typing import Any
 import pytest
 
 from stp_helpers import case, report
+from stp_helpers.checks import scenarios as check_futures
 from stp_helpers.checks import scoping as check
 from stp_helpers.checks import wiltshire as check_options
 from stp_helpers.checks.exercise import APP_PREDICT_FIRST, APP_YOUR_TURN
+from stp_helpers.widgets import scenarios as futures_views
 
 WILTS = case.load("wiltshire-complex-needs")
 CRISIS_X2 = {"Crisis-driven contacts over 20 years": 0.7}
+FLAMINGOS = futures_views.case_futures(case.load("wolverhampton-flamingos"))
 
 # (exercise, answer, prediction, verdict, a line the feedback must hold)
 TABLE: list[tuple[str, Any, Any, str, str]] = [
@@ -39,6 +42,25 @@ TABLE: list[tuple[str, Any, Any, str, str]] = [
      "and add them up for every option: which total is highest? You predicted this option too"),
     ("wiltshire-options", "Early help with a single key worker", ..., "Not yet.",
      "Early help with a single key worker ranks 2 of 3"),
+    ("wolverhampton-tree", "Lame Duck", "Ostrich", "Correct.",
+     "Yes, no leads to Lame Duck after 2 questions. Your prediction (Ostrich) did not match."),
+    ("wolverhampton-tree", "the lame duck", "Lame Duck", "Correct.", "Your prediction (Lame Duck) matched."),
+    ("wolverhampton-tree", "Ostrich", "Ostrich", "Not yet.",
+     "Start at the first question and follow one answer at a time; remember that a 'no' ends its branch. "
+     "Your answer is your prediction: walk the path to test it."),
+    ("wolverhampton-tree", "Icarus", ..., "Not yet.", "remember that a 'no' ends its branch. What early signs"),
+    ("wolverhampton-tree", "Dodo", ..., "Not yet.", "'Dodo' is not one of the tree's scenarios"),
+    ("wolverhampton-robust", "Keep running Flamingos rounds", "Big-bang joint service", "Correct.",
+     "Keep running Flamingos rounds's largest regret is 1 points, the smallest of any option. Your prediction "
+     "(Big-bang joint service) did not match: Big-bang joint service has the best best case"),
+    ("wolverhampton-robust", "keep running the Flamingo rounds", "Keep running Flamingos rounds", "Correct.",
+     "Your prediction (Keep running Flamingos rounds) matched."),
+    ("wolverhampton-robust", "Big-bang joint service", "Big-bang joint service", "Not yet.",
+     "Big-bang joint service's largest regret is 4 points. For each option, find its largest regret across the "
+     "futures (how far it falls short of the best option there) and take the smallest; a high payoff in one future "
+     "is not enough. You predicted this option too: was that for its best case or its worst?"),
+    ("wolverhampton-robust", "Each agency trains its own managers", ..., "Not yet.",
+     "Each agency trains its own managers's largest regret is 5 points."),
 ]
 
 
@@ -46,7 +68,9 @@ def app(exercise: str) -> Any:
     return {"wiltshire-share": lambda: check.share_exercise(WILTS),
             "wiltshire-largest": lambda: check.largest_agency_exercise(WILTS),
             "wiltshire-options": lambda: check_options.first_option_exercise(
-                report.case_appraisal(WILTS).with_weights(CRISIS_X2))}[exercise]()
+                report.case_appraisal(WILTS).with_weights(CRISIS_X2)),
+            "wolverhampton-tree": lambda: check_futures.tree_exercise(FLAMINGOS.futures, ["yes", "no"]),
+            "wolverhampton-robust": lambda: check_futures.robust_exercise(FLAMINGOS.payoffs())}[exercise]()
 
 
 @pytest.mark.parametrize("exercise,answer,prediction,verdict,line", TABLE,
@@ -57,7 +81,8 @@ def test_answer_table(exercise: str, answer: Any, prediction: Any, verdict: str,
     assert line in said, said
 
 
-@pytest.mark.parametrize("exercise", ["wiltshire-share", "wiltshire-largest", "wiltshire-options"])
+@pytest.mark.parametrize("exercise", ["wiltshire-share", "wiltshire-largest", "wiltshire-options",
+                                      "wolverhampton-tree", "wolverhampton-robust"])
 def test_placeholder_is_your_turn_and_keeps_the_model_answer_back(exercise: str) -> None:
     waiting = app(exercise)
     assert repr(waiting.submit(...)) == (APP_YOUR_TURN if waiting.predict is None else APP_PREDICT_FIRST)

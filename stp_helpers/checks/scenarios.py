@@ -31,7 +31,7 @@ from stp_helpers.checks.exercise import Exercise
 from stp_helpers.checks.inputs import Choice, Choices, Column, Table
 
 __all__ = ["critical_uncertainties", "robust_option", "contradicted_scenario", "tree_scenario", "axes_exercise",
-           "robust_exercise", "contradiction_exercise", "driver_scores", "scores_exercise", "DRIVER_BRIEFING"]
+           "tree_exercise", "robust_exercise", "contradiction_exercise", "driver_scores", "scores_exercise", "DRIVER_BRIEFING"]
 
 
 def critical_uncertainties(answer: Any, drivers: Sequence[fut.Driver], prediction: Any = None) -> Feedback:
@@ -102,9 +102,13 @@ def robust_option(answer: Any, payoffs: pd.DataFrame | robustness.Payoffs, bette
                 right.append(f"Your prediction ({prediction}) did not match.")
         return Feedback(True, right=right, question=question)
     chosen = options[normalise(answer)]
+    kept = (isinstance(prediction, str) and not is_placeholder(prediction)
+            and normalise(prediction) == normalise(answer))
     return Feedback(False, right=[f"{chosen}'s largest regret is {regrets.loc[chosen, 'max regret']:,.4g}{u}."],
                     fix="For each option, find its largest regret across the futures (how far it falls short of the "
-                        "best option there) and take the smallest; a high payoff in one future is not enough.",
+                        "best option there) and take the smallest; a high payoff in one future is not enough."
+                        + (" You predicted this option too: was that for its best case or its worst?" if kept
+                           else ""),
                     question=f"Which future would make you regret choosing {chosen} most, and by how much?")
 
 
@@ -167,8 +171,12 @@ def tree_scenario(answer: Any, tree: fut.Futures | Sequence[fut.Question], answe
     if normalise(answer) not in {normalise(x) for x in leaves}:
         return Feedback(False, fix=f"{answer!r} is not one of the tree's scenarios: {', '.join(leaves)}.",
                         question=question)
+    kept = (isinstance(prediction, str) and not is_placeholder(prediction)
+            and normalise(prediction) == normalise(answer))
     return Feedback(False, fix="Start at the first question and follow one answer at a time; "
-                               "remember that a 'no' ends its branch.", question=question)
+                               "remember that a 'no' ends its branch."
+                               + (" Your answer is your prediction: walk the path to test it." if kept else ""),
+                    question=question)
 
 
 # --- exercise apps: the same checks, with inputs that fit the task ----------------------------------
@@ -189,6 +197,20 @@ def axes_exercise(drivers: Sequence[fut.Driver], answer: Any = ..., prediction: 
                     "with high impact but low uncertainty is predetermined and belongs in every scenario.",
         predict=Choice("Which driver will head the list?", names),
         title="Tick the two drivers that make the axes of a 2×2.")
+    return app.submit(answer, prediction)
+
+
+def tree_exercise(tree: fut.Futures | Sequence[fut.Question], answers: Sequence[str], answer: Any = ...,
+                  prediction: Any = ..., story: str = "") -> Exercise:
+    """The app for "follow a path through the question tree": pick the future the answers lead to."""
+    leaves = [str(x) for x in dict.fromkeys(fut.tree_paths(tree)["scenario"])]
+    reached = fut.walk_tree(tree, answers)
+    app = Exercise(
+        "tree_scenario", lambda a, p: tree_scenario(a, tree, answers, prediction=_none_if_empty(p)),
+        Choice("Future reached", leaves), reached,
+        explanation=f"Answering {', '.join(answers)} in turn leads to {reached}; a 'no' ends its branch.",
+        predict=Choice("Which future is that?", leaves),
+        title=story or f"Walk the tree with the answers {', '.join(answers)}: which future do you reach?")
     return app.submit(answer, prediction)
 
 
