@@ -40,6 +40,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Int
 
+from stp_helpers import LIGHT_KERNEL_ENV
 from stp_helpers.charts import offline as chart_js
 from stp_helpers.serving import chart_bundle_url, publish_chart_bundle
 
@@ -131,6 +132,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
                 raise error
         if self.chart_js_url:
             env[chart_js.CHART_JS_ENV] = self.chart_js_url
+        env.setdefault(LIGHT_KERNEL_ENV, "1")  # pandas without pyarrow: about 35 MB less per kernel
         kwargs["env"] = env
         kernel_id = await super().start_kernel(*args, **kwargs)
         if not preheating:
