@@ -91,7 +91,7 @@ def test_grid_finding() -> None:
 def test_case_registers_read_and_cite_their_sources(slug: str) -> None:
     found = case.load(slug)
     reg = st.load_register(found)
-    ids = {s.id for s in found.meta.sources} | {"synthetic"}
+    ids = {s.id for s in found.meta.sources} | {"synthetic", "inference"}
     assert all(r.source in ids for r in reg.stakeholders) and all(lk.source in ids for lk in reg.links)
     assert len(reg.snapshots()) == 2 and st.brokers(st.influence_network(reg))
 
@@ -195,3 +195,20 @@ def test_register_takes_scores_on_a_declared_scale() -> None:
     assert "scale='0-10'" in err.value.fix
     with pytest.raises(StakeholderError, match="not a score scale"):
         st.grid_quadrant(1, 1, scale="0-100")
+
+
+def test_wiltshire_links_the_talk_does_not_state_are_marked_as_inference() -> None:
+    # The Rogers (2019) talk counts one woman's agency contacts; it states no influence between agencies.
+    links = st.load_register("wiltshire-complex-needs").links
+    assert {lk.source for lk in links} <= {"inference", "synthetic"}
+    assert sum(lk.source == "inference" for lk in links) == 7
+
+
+def test_wiltshire_facts_follow_the_seed() -> None:
+    found = case.load("wiltshire-complex-needs")
+    text = (found.artefact_path("cld_variables.csv").parent / "case.yaml").read_text(encoding="utf-8")
+    assert "frequent LWP's" in text and "frequent missing-person episodes" not in text
+    variables = found.artefact_path("cld_variables.csv").read_text(encoding="utf-8")
+    assert "only part of them are crisis contacts" in variables
+    model = found.artefact_path("model.mdl").read_text(encoding="utf-8")
+    assert "the Wiltshire talk does not use the phrase" in model

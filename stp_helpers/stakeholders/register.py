@@ -109,7 +109,8 @@ class InfluenceLink(_Row):
     influenced: str = Field(min_length=1, description="the name of a stakeholder in stakeholders.csv")
     strength: float = Field(0.5, ge=0, le=1, description="a number from 0 (weak) to 1 (decisive)")
     how: str = Field("", description="the channel: contract, funding, advice, voice ...")
-    source: str = Field("", description="the id of a case source, or 'synthetic'")
+    source: str = Field("", description="the id of a case source that states the link, 'inference' for the "
+                        "workbook's reading of the case, or 'synthetic'")
 
 
 @dataclass(frozen=True)
