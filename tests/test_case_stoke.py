@@ -83,7 +83,8 @@ def test_neet_reduction_feedback(stoke: case.Case) -> None:
     assert negative.passed is False and "positive" in repr(negative)
     wrong = check.neet_reduction(pct + 5, stoke)
     assert wrong.passed is False and f"{pct:.1f}" not in repr(wrong)  # a hint, not the answer
+    assert repr(check.neet_reduction("22", stoke)).startswith("Not yet. Compare the final NEET")
     with pytest.raises(TypeError):
-        check.neet_reduction("22", stoke)
+        check.neet_reduction(["22"], stoke)
     with pytest.raises(TypeError):
         check.neet_reduction(True, stoke)

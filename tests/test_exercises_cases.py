@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from stp_helpers import case, report
+from stp_helpers.checks import duties as check_duties
 from stp_helpers.checks import scenarios as check_futures
+from stp_helpers.checks import stoke as check_stoke
 from stp_helpers.checks import scoping as check
 from stp_helpers.checks import wiltshire as check_options
 from stp_helpers.checks.exercise import APP_PREDICT_FIRST, APP_YOUR_TURN
@@ -15,6 +17,8 @@ from stp_helpers.widgets import scenarios as futures_views
 
 WILTS = case.load("wiltshire-complex-needs")
 CRISIS_X2 = {"Crisis-driven contacts over 20 years": 0.7}
+PLYMOUTH = case.load("plymouth-alliance")
+STOKE = case.load("stoke-neet")
 FLAMINGOS = futures_views.case_futures(case.load("wolverhampton-flamingos"))
 
 # (exercise, answer, prediction, verdict, a line the feedback must hold)
@@ -61,6 +65,33 @@ TABLE: list[tuple[str, Any, Any, str, str]] = [
      "is not enough. You predicted this option too: was that for its best case or its worst?"),
     ("wolverhampton-robust", "Each agency trains its own managers", ..., "Not yet.",
      "Each agency trains its own managers's largest regret is 5 points."),
+    ("plymouth-duty8", ["drivers.csv", "futures.yaml", "scenarios.yaml"], 3, "Correct.",
+     "The case lacks 3 of the duty's 3 evidence artefacts: drivers.csv, futures.yaml, scenarios.yaml. "
+     "You predicted 3 missing artefacts, and there are 3."),
+    ("plymouth-duty8", ["Drivers", "futures", "scenarios.YAML"], 2, "Correct.",
+     "You predicted 2 missing artefacts; there are 3. Which one did you not expect?"),
+    ("plymouth-duty8", ["drivers.csv"], 2, "Not yet.",
+     "All 1 files you listed are missing indeed. 2 more artefact(s) of this duty are missing; look again at the "
+     "table above. You predicted 2 missing artefacts; your answer has 1."),
+    ("plymouth-duty8", ["options.csv", "drivers.csv"], ..., "Not yet.",
+     "1 of your files are right. The case already has or does not need options.csv"),
+    ("stoke-neet", 15.9, 25, "Correct.",
+     "With january starts without follow-up the model ends with 15.9% fewer young people NEET than with september "
+     "starts only (621 against 739 after 48 months). Your prediction (25%) was 9.1 points too high."),
+    ("stoke-neet", "15.9%", "15%", "Correct.", "Your prediction (15%) was close."),
+    ("stoke-neet", -15.9, ..., "Not yet.", "Give the fall as a positive number."),
+    ("stoke-neet", 25, 25, "Not yet.",
+     "Compare the final NEET of the scenario with the first scenario's: the fall as a percentage of the first "
+     "scenario's final value, a positive number. Your answer is your prediction: run the scenarios to test it."),
+    ("stoke-duty9", ["futures.yaml", "vsm.yaml"], 3, "Correct.",
+     "The case lacks 2 of the duty's 4 evidence artefacts: futures.yaml, vsm.yaml. You predicted 3 missing "
+     "artefacts; there are 2. What made you expect a third?"),
+    ("stoke-duty9", ["VSM", "Futures"], ..., "Correct.", "futures.yaml, vsm.yaml"),
+    ("stoke-duty9", ["options.csv", "futures.yaml"], 2, "Not yet.",
+     "1 of your files are right. The case already has or does not need options.csv"),
+    ("stoke-duty9", ["futures.yaml"], 3, "Not yet.",
+     "1 more artefact(s) of this duty are missing; look again at the table above. You predicted 3 missing "
+     "artefacts; your answer has 1."),
 ]
 
 
@@ -70,7 +101,10 @@ def app(exercise: str) -> Any:
             "wiltshire-options": lambda: check_options.first_option_exercise(
                 report.case_appraisal(WILTS).with_weights(CRISIS_X2)),
             "wolverhampton-tree": lambda: check_futures.tree_exercise(FLAMINGOS.futures, ["yes", "no"]),
-            "wolverhampton-robust": lambda: check_futures.robust_exercise(FLAMINGOS.payoffs())}[exercise]()
+            "wolverhampton-robust": lambda: check_futures.robust_exercise(FLAMINGOS.payoffs()),
+            "plymouth-duty8": lambda: check_duties.artefacts_exercise(PLYMOUTH, 8),
+            "stoke-neet": lambda: check_stoke.reduction_exercise(STOKE, "january starts without follow-up"),
+            "stoke-duty9": lambda: check_duties.artefacts_exercise(STOKE, 9)}[exercise]()
 
 
 @pytest.mark.parametrize("exercise,answer,prediction,verdict,line", TABLE,
@@ -82,7 +116,8 @@ def test_answer_table(exercise: str, answer: Any, prediction: Any, verdict: str,
 
 
 @pytest.mark.parametrize("exercise", ["wiltshire-share", "wiltshire-largest", "wiltshire-options",
-                                      "wolverhampton-tree", "wolverhampton-robust"])
+                                      "wolverhampton-tree", "wolverhampton-robust", "plymouth-duty8",
+                                      "stoke-neet", "stoke-duty9"])
 def test_placeholder_is_your_turn_and_keeps_the_model_answer_back(exercise: str) -> None:
     waiting = app(exercise)
     assert repr(waiting.submit(...)) == (APP_YOUR_TURN if waiting.predict is None else APP_PREDICT_FIRST)

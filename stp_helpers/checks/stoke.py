@@ -24,8 +24,11 @@ from typing import Any
 from stp_helpers import sd
 from stp_helpers.case import Case
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks.exercise import Exercise
+from stp_helpers.checks.inputs import Number
+from stp_helpers.checks.prediction import as_number
 
-__all__ = ["TOLERANCE", "model_reduction", "neet_reduction"]
+__all__ = ["TOLERANCE", "model_reduction", "neet_reduction", "reduction_exercise"]
 
 #: How far (percentage points) an answer may be from the model's reduction.
 TOLERANCE = 0.5
@@ -111,8 +114,14 @@ def neet_reduction(answer: Any, the_case: Case, scenario: str = "january starts"
     """
     if is_placeholder(answer):
         return your_turn()
+    if isinstance(answer, str):
+        read = as_number(answer.strip().rstrip("%"))
+        if read is None:
+            return Feedback(False, fix=f"{answer.strip()!r} is not a number: give the fall in per cent, e.g. 12.5.")
+        answer = read
     if isinstance(answer, bool) or not isinstance(answer, Real):
         raise TypeError("answer should be a number: the fall in per cent, e.g. 12.5")
+    guess = as_number(prediction.strip().rstrip("%") if isinstance(prediction, str) else prediction)
     pct, final, first, first_name, end = model_reduction(the_case, scenario, variable)
     question = "Which part of the package does the rest of the work, and how would you find out in Stoke?"
     if abs(float(answer) - pct) > TOLERANCE:
@@ -120,17 +129,32 @@ def neet_reduction(answer: Any, the_case: Case, scenario: str = "january starts"
                 "of the first scenario's final value, a positive number.")
         if abs(float(answer) + pct) <= TOLERANCE:
             hint = "Give the fall as a positive number."
+        elif guess is not None and abs(float(answer) - guess) <= TOLERANCE:
+            hint += " Your answer is your prediction: run the scenarios to test it."
         return Feedback(False, fix=hint, question=question)
     right = [f"With {scenario} the model ends with {pct:.1f}% fewer young people {variable} than with "
              f"{first_name} ({final:,.0f} against {first:,.0f} after {end:g} months)."]
-    if isinstance(prediction, Real) and not isinstance(prediction, bool):
-        diff = float(prediction) - pct
+    if guess is not None:
+        diff = guess - pct
         if abs(diff) <= 2:
-            right.append(f"Your prediction ({prediction:g}%) was close.")
+            right.append(f"Your prediction ({guess:g}%) was close.")
         else:
-            right.append(f"Your prediction ({prediction:g}%) was {abs(diff):.1f} points too "
+            right.append(f"Your prediction ({guess:g}%) was {abs(diff):.1f} points too "
                          f"{'high' if diff > 0 else 'low'}.")
     reported = _reported(the_case)
     if reported is not None:
         right.append(f"The seed reports a {reported:g}% reduction in NEET.")
     return Feedback(True, right=right, question=question)
+
+
+def reduction_exercise(the_case: Case, scenario: str, answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "estimate the fall in NEET": a number in per cent, after predicting one."""
+    pct, final, first, first_name, end = model_reduction(the_case, scenario)
+    app = Exercise(
+        "neet_reduction", lambda a, p: neet_reduction(a, the_case, scenario=scenario, prediction=p),
+        Number("Fall in final NEET", units="%"), f"{pct:.1f}%",
+        explanation=f"Final NEET after {end:g} months: {final:,.0f} under {scenario}, {first:,.0f} under "
+                    f"{first_name}; the fall is ({first:,.0f} − {final:,.0f}) / {first:,.0f}.",
+        predict=Number("Fall you expect", units="%"), notebook="cases/stoke.ipynb",
+        title=f"By what percentage does {scenario} lower the final NEET, against {first_name}?")
+    return app.submit(answer, prediction)
