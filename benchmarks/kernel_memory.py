@@ -4,7 +4,9 @@ For each notebook of the catalogue, a fresh kernel (the venv's ``python3``)
 runs every cell with nbclient, as Voilà does when it serves the page, and the
 kernel process's resident memory (RSS) is read with psutil before it stops.
 The kernel gets ``STP_CHART_JS`` as under ``stp serve``, so its chart widgets
-carry the two-line loader rather than the whole bundle.  The import cost table
+carry the two-line loader rather than the whole bundle; each notebook runs
+twice, with pandas' default (pyarrow loaded) and as ``stp serve`` starts its
+kernels (``STP_LIGHT_KERNEL=1``: pyarrow hidden from pandas).  The import cost table
 measures each step in a fresh plain process: Python, + ipykernel, + pandas
 (with and without pyarrow), + Altair, + the workbook's charts and one shown
 chart, + vl-convert.
@@ -67,8 +69,12 @@ def import_costs() -> None:
         print(f"{name:44} {with_pa:13.0f} {without:15.0f}")
 
 
-def kernel_rss(path: Path) -> tuple[float, float, set[str]]:
-    """RSS (MB) of a fresh kernel after running the notebook, the seconds taken, and heavy modules loaded."""
+def kernel_rss(path: Path, light: bool) -> tuple[float, float, set[str]]:
+    """RSS (MB) of a fresh kernel after running the notebook, the seconds taken, and heavy modules loaded.
+
+    ``light`` sets ``STP_LIGHT_KERNEL=1`` as ``stp serve`` does for its kernels (pandas without pyarrow).
+    """
+    os.environ["STP_LIGHT_KERNEL"] = "1" if light else ""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent)}})
@@ -97,13 +103,15 @@ def main(argv: list[str]) -> None:
           f"load average {os.getloadavg()[0]:.2f} at start (goal: an app kernel <= 200 MB)")
     import_costs()
     print("\nApp kernels after the page has run (RSS, MB)")
-    print(f"{'Notebook':36} {'RSS':>6} {'run s':>7}  heavy modules loaded")
+    print(f"{'Notebook':30} {'default':>8} {'stp serve':>10} {'run s':>6}  heavy modules (stp serve)")
     sizes = []
     for name in names:
-        rss, seconds, loaded = kernel_rss(catalogue.notebook_path(catalogue.entry(name)))
+        path = catalogue.notebook_path(catalogue.entry(name))
+        before, _, _ = kernel_rss(path, light=False)
+        rss, seconds, loaded = kernel_rss(path, light=True)
         sizes.append(rss)
-        print(f"{name:36} {rss:6.0f} {seconds:7.1f}  {', '.join(sorted(loaded)) or '-'}", flush=True)
-    print(f"\n{len(sizes)} kernels: median {sorted(sizes)[len(sizes) // 2]:.0f} MB, max {max(sizes):.0f} MB; "
+        print(f"{name:30} {before:8.0f} {rss:10.0f} {seconds:6.1f}  {', '.join(sorted(loaded)) or '-'}", flush=True)
+    print(f"\n{len(sizes)} kernels as stp serve starts them: median {sorted(sizes)[len(sizes) // 2]:.0f} MB, max {max(sizes):.0f} MB; "
           f"{sum(s <= 200 for s in sizes)} of {len(sizes)} <= 200 MB; load average {os.getloadavg()[0]:.2f} at end")
 
 
