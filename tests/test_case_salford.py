@@ -110,4 +110,5 @@ def test_evaluation_artefacts(salford: case.Case) -> None:
     assert limits.upper == pytest.approx(71 / 12 + 2.66 * 18 / 11)
     verdict = report.case_contribution(salford)
     assert isinstance(verdict, evaluation.ContributionVerdict)
-    assert str(verdict).startswith("Credible")
+    # Mayne (2008): the rival reads "Partly", so the claim is plausible, not credible (CA-1).
+    assert str(verdict).startswith("Plausible, needs more evidence") and not verdict.credible
