@@ -6,11 +6,14 @@ from typing import Any
 
 import pytest
 
-from stp_helpers import case, report
+from stp_helpers import case, report, vsm
 from stp_helpers.checks import duties as check_duties
 from stp_helpers.checks import scenarios as check_futures
 from stp_helpers.checks import stoke as check_stoke
+from stp_helpers.checks import vsm as check_vsm
+from stp_helpers.stakeholders import csh
 from stp_helpers.checks import scoping as check
+from stp_helpers.checks import stakeholders as check_csh
 from stp_helpers.checks import wiltshire as check_options
 from stp_helpers.checks.exercise import APP_PREDICT_FIRST, APP_YOUR_TURN
 from stp_helpers.widgets import scenarios as futures_views
@@ -19,6 +22,7 @@ WILTS = case.load("wiltshire-complex-needs")
 CRISIS_X2 = {"Crisis-driven contacts over 20 years": 0.7}
 PLYMOUTH = case.load("plymouth-alliance")
 STOKE = case.load("stoke-neet")
+SALFORD = case.load("salford-spotlight")
 FLAMINGOS = futures_views.case_futures(case.load("wolverhampton-flamingos"))
 
 # (exercise, answer, prediction, verdict, a line the feedback must hold)
@@ -92,6 +96,23 @@ TABLE: list[tuple[str, Any, Any, str, str]] = [
     ("stoke-duty9", ["futures.yaml"], 3, "Not yet.",
      "1 more artefact(s) of this duty are missing; look again at the table above. You predicted 3 missing "
      "artefacts; your answer has 1."),
+    ("salford-gap", 2, 5, "Correct.",
+     "Q2 has the largest gap for Delivery agencies (1.00). You predicted Q5 as the question where they lie furthest "
+     "apart; it is Q2."),
+    ("salford-gap", 2.0, "purpose", "Correct.", "Q2 has the largest gap for Delivery agencies (1.00)."),
+    ("salford-gap", 5, 5, "Not yet.",
+     "Q5 has a gap of 0.00. Another question's is and ought answers share fewer words: read each pair side by side "
+     "and compare how much they share. Your answer is your prediction: compare the pairs to test it."),
+    ("salford-gap", 12, ..., "Not yet.", "Q12 has a gap of 0.80. Another question's is and ought answers share fewer"),
+    ("salford-gap", 13, ..., "Not yet.", "Question numbers run from 1 to 12."),
+    ("salford-vsm", ["VSM-2", "VSM-8"], 2, "Correct.",
+     "You found 2 of 2 pathologies. You predicted 2 pathologies, and there are 2."),
+    ("salford-vsm", ["vsm-8", "VSM-2"], 3, "Correct.", "You predicted 3 pathologies; there are 2. What made you expect "
+     "a third?"),
+    ("salford-vsm", ["VSM-2"], 1, "Not yet.",
+     "You found 1 of 2 pathologies. One is missing: how would an alarm from the front line reach policy"),
+    ("salford-vsm", ["VSM-2", "VSM-8", "VSM-1"], 3, "Not yet.",
+     "VSM-1 (nothing viable to manage) does not fire here: look again at what the description records for it."),
 ]
 
 
@@ -104,7 +125,9 @@ def app(exercise: str) -> Any:
             "wolverhampton-robust": lambda: check_futures.robust_exercise(FLAMINGOS.payoffs()),
             "plymouth-duty8": lambda: check_duties.artefacts_exercise(PLYMOUTH, 8),
             "stoke-neet": lambda: check_stoke.reduction_exercise(STOKE, "january starts without follow-up"),
-            "stoke-duty9": lambda: check_duties.artefacts_exercise(STOKE, 9)}[exercise]()
+            "stoke-duty9": lambda: check_duties.artefacts_exercise(STOKE, 9),
+            "salford-gap": lambda: check_csh.widest_gap_exercise(csh.load_csh(SALFORD), "Delivery agencies"),
+            "salford-vsm": lambda: check_vsm.pathology_exercise(vsm.from_case(SALFORD))}[exercise]()
 
 
 @pytest.mark.parametrize("exercise,answer,prediction,verdict,line", TABLE,
@@ -117,7 +140,7 @@ def test_answer_table(exercise: str, answer: Any, prediction: Any, verdict: str,
 
 @pytest.mark.parametrize("exercise", ["wiltshire-share", "wiltshire-largest", "wiltshire-options",
                                       "wolverhampton-tree", "wolverhampton-robust", "plymouth-duty8",
-                                      "stoke-neet", "stoke-duty9"])
+                                      "stoke-neet", "stoke-duty9", "salford-gap", "salford-vsm"])
 def test_placeholder_is_your_turn_and_keeps_the_model_answer_back(exercise: str) -> None:
     waiting = app(exercise)
     assert repr(waiting.submit(...)) == (APP_YOUR_TURN if waiting.predict is None else APP_PREDICT_FIRST)
