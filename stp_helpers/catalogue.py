@@ -339,18 +339,6 @@ def coverage_table() -> "pd.DataFrame":
     return pd.DataFrame({"duty": [f"Duty {d}" for d in counts], "notebooks": list(counts.values())})
 
 
-def coverage_chart() -> "alt.Chart":
-    """Bar chart of notebooks per duty, titled with how many duties are covered."""
-    from stp_helpers import charts
-
-    table = coverage_table()
-    covered = int((table["notebooks"] > 0).sum())
-    title = f"{covered} of 12 duties of the standard have at least one notebook"
-    return charts.bar_chart(table, category="duty", value="notebooks", value_title="Notebooks (count)",
-                            category_title="Duty of ST0787", title=title,
-                            subtitle="Counted from the workbook's catalogue", order=list(table["duty"]))
-
-
 class Gallery:
     """The gallery as a rich HTML table with a plain-text list as its text form."""
 
@@ -431,20 +419,3 @@ def coverage_matrix() -> "pd.DataFrame":
         row.update({k: k in stated for k in KSB_IDS})
         rows[item.title] = row
     return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def ksb_coverage_chart() -> "alt.LayerChart":
-    """Bar chart of how many notebooks evidence each KSB, titled with the gaps."""
-    import pandas as pd
-
-    from stp_helpers import charts
-    from stp_helpers.standard import KSB_IDS
-
-    matrix = coverage_matrix()
-    counts = pd.DataFrame({"ksb": list(KSB_IDS), "notebooks": [int(matrix[k].sum()) for k in KSB_IDS]})
-    gaps = [k for k, n in zip(counts["ksb"], counts["notebooks"]) if n == 0]
-    title = ("Every one of the 25 KSBs is evidenced by at least one notebook" if not gaps
-             else f"{25 - len(gaps)} of 25 KSBs are evidenced; still missing: {', '.join(gaps)}")
-    return charts.bar_chart(counts, category="ksb", value="notebooks", value_title="Notebooks (count)",
-                            category_title="KSB of ST0787", title=title, order=list(KSB_IDS),
-                            subtitle="Read from each notebook's 'Standard:' line")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from stp_helpers.io.atomic import write_atomic
 from stp_helpers import paths
-from stp_helpers.errors import CaseExistsError, ImageError, StpError
+from stp_helpers.errors import CaseExistsError, ImageError
 
 __all__ = ["ImageError", "MAX_IMAGE_BYTES", "IMAGE_NAMES", "image_kind", "too_large", "save_rich_picture"]
 
