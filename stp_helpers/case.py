@@ -31,16 +31,17 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stp_helpers import paths
 from stp_helpers.io.atomic import leftover_temp_files, umask, write_error
+from stp_helpers.io.contacts import AgencyContact, read_agency_contacts
 from stp_helpers.io.saving import is_shipped, save_text, save_texts
 from stp_helpers.errors import CaseExistsError, CaseFileError, CaseNotFoundError, Problem, StpError
 from stp_helpers.io.sniff import check_content
-from stp_helpers.io.tables import read_csv_rows, read_yaml_model, load_yaml
+from stp_helpers.io.tables import read_yaml_model, load_yaml
 
 __all__ = [
     "Source",
@@ -49,6 +50,7 @@ __all__ = [
     "CaseMeta",
     "Case",
     "AgencyContact",
+    "read_agency_contacts",
     "ARTEFACT_KINDS",
     "SLUG_PATTERN",
     "find",
@@ -147,17 +149,6 @@ class CaseMeta(_Strict):
         raise KeyError(source_id)
 
 
-class AgencyContact(_Strict):
-    """One row of ``agency_contacts.csv``: contacts a person had with an agency."""
-
-    required_columns: ClassVar[tuple[str, ...]] = ("agency", "contacts", "source")
-
-    agency: str = Field(min_length=1, description="the agency or service, e.g. Housing services")
-    contacts: int | None = Field(None, ge=0, description="a whole number of contacts, or blank if not quantified")
-    detail: str | None = Field(None, description="what the contacts were")
-    source: str = Field(min_length=1, description="the id of one of the case's sources")
-
-
 @dataclass(frozen=True)
 class ArtefactKind:
     """What the workbook knows about an artefact file name."""
@@ -167,24 +158,9 @@ class ArtefactKind:
     check: str | None = None  # the same, for `stp check-case` when reading would run code
 
 
-def read_agency_contacts(path: Path) -> list[AgencyContact]:
-    """Read and validate ``agency_contacts.csv``."""
-    rows = read_csv_rows(path, AgencyContact)
-    seen: dict[str, int] = {}
-    problems = []
-    for i, row in enumerate(rows):
-        if row.agency.lower() in seen:
-            problems.append(Problem(paths.relative(path), f"The agency {row.agency!r} appears twice.",
-                                    row=i + 2, column="agency", fix="Merge the two rows into one."))
-        seen[row.agency.lower()] = i
-    if problems:
-        raise CaseFileError(problems)
-    return rows
-
-
 #: Every artefact file name the workbook knows, with its reader.
 ARTEFACT_KINDS: dict[str, ArtefactKind] = {
-    "agency_contacts.csv": ArtefactKind("contacts with each agency", "stp_helpers.case:read_agency_contacts"),
+    "agency_contacts.csv": ArtefactKind("contacts with each agency", "stp_helpers.io.contacts:read_agency_contacts"),
     "cld.csv": ArtefactKind("causal loop diagram links (from, to, polarity, delay)",
                             "stp_helpers.io.cld_csv:read_case_cld"),
     "cld_variables.csv": ArtefactKind("causal loop diagram variables (id, label, description)"),
