@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from exercise_tables import assert_answer_row, assert_placeholder_waits
 
 from stp_helpers import ssm
 from stp_helpers.checks import ssm as check
@@ -56,17 +57,12 @@ TABLE: list[tuple[str, Any, Any, str, str]] = [
 @pytest.mark.parametrize("exercise,answer,prediction,verdict,line", TABLE,
                          ids=[f"{row[0]}-{i}" for i, row in enumerate(TABLE)])
 def test_answer_table(exercise: str, answer: Any, prediction: Any, verdict: str, line: str) -> None:
-    app = APPS[exercise]()
-    said = repr(app.submit(answer, prediction))
-    assert said.startswith(verdict), said
-    assert line in said, said
+    assert_answer_row(APPS[exercise], answer, prediction, verdict, line)
 
 
 @pytest.mark.parametrize("exercise", sorted(APPS))
 def test_placeholder_is_your_turn_and_keeps_the_model_answer_back(exercise: str) -> None:
-    waiting = APPS[exercise]()
-    assert repr(waiting.submit(..., 3)) == APP_YOUR_TURN
-    assert waiting.model_panel.value == ""
+    assert_placeholder_waits(APPS[exercise], 3)
 
 
 def test_catwoe_coding_route_takes_two_catwoes() -> None:
