@@ -446,6 +446,9 @@ def new_case(slug: str, *, template: str | None = None, root: str | os.PathLike[
                        fix="Use lowercase letters, digits and hyphens, e.g. 'plymouth-alliance'.")
     base = Path(root) if root is not None else (paths.user_cases_dir() or Path.cwd() / "cases")
     target = base / slug
+    if is_shipped(base) or is_shipped(target):
+        raise CaseExistsError(f"{paths.relative(base)} holds the cases shipped with the workbook, which stay unchanged.",
+                              fix="Make your case in your own folder, e.g. '--dir cases' or with STP_DATA set.")
     if target.exists():
         raise CaseExistsError(f"{paths.relative(target)} already exists.",
                               fix="Choose another name; the existing case is left as it is.")

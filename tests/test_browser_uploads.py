@@ -37,7 +37,7 @@ def test_rich_picture_uploads_are_checked_and_refused_clearly(voila_server: str,
     # the content decides, not the name
     send("picture.png", "image/png", b"GIF89a" + bytes(64), "picture.png is not a PNG, JPEG or SVG image")
     send("drawing.svg", "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
-         "drawing.svg contains scripts, event handlers or links to other sites")
+         "drawing.svg contains a script element, which a drawing never needs")
     # larger than the limit: refused with the sizes
     big = PNG_HEAD + bytes(MAX_IMAGE_BYTES + 1024 * 1024 - len(PNG_HEAD))
     send("huge.png", "image/png", big,

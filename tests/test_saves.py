@@ -96,3 +96,15 @@ def test_every_save_function_defaults_to_no_overwrite() -> None:
     for fn in (register.save_register, csh.save_csh, engagement.save_engagement, save_ssm, cases.save_text,
                cases.save_texts, stp_io.write_text):
         assert inspect.signature(fn).parameters["overwrite"].default is False, fn.__qualname__
+
+
+def test_a_new_case_is_never_made_inside_the_shipped_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from stp_helpers import cli, paths
+
+    shipped = paths.shipped_cases_dir()
+    before = sorted(p.name for p in shipped.iterdir())
+    assert cli.main(["new-case", "my-case", "--dir", str(shipped)]) == 1
+    assert "shipped with the workbook" in capsys.readouterr().err
+    assert sorted(p.name for p in shipped.iterdir()) == before
+    with pytest.raises(CaseExistsError):
+        cases.new_case("my-case", root=shipped / "wiltshire-complex-needs")

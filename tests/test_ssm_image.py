@@ -28,9 +28,19 @@ def test_accepted_images(data: bytes, name: str, kind: str) -> None:
     (b"just some text", "notes.png", "is not a PNG, JPEG or SVG image"),
     (JPEG, "pic.png", "holds a JPEG image but its name ends in .png"),
     (PNG, "pic", "ends in nothing"),
-    (SVG.replace(b"<circle", b'<script>alert(1)</script><circle'), "pic.svg", "scripts"),
-    (SVG.replace(b"<circle", b'<circle onclick="x()"'), "pic.svg", "event handlers"),
-    (SVG.replace(b"<circle", b'<image href="https://example.org/a.png"/><circle'), "pic.svg", "other sites"),
+    (SVG.replace(b"<circle", b'<script>alert(1)</script><circle'), "pic.svg", "contains a script element"),
+    (SVG.replace(b"<circle", b'<circle onclick="x()"'), "pic.svg", "event handler (onclick)"),
+    (SVG.replace(b"<circle", b'<image href="https://example.org/a.png"/><circle'), "pic.svg", "links to something outside"),
+    # Bypasses of a pattern match: a namespaced or XHTML script, an escaped colon, an event after '/'.
+    (SVG.replace(b"<svg ", b'<svg xmlns:s="http://www.w3.org/2000/svg" ').replace(b"<circle", b"<s:script>x()</s:script><circle"),
+     "pic.svg", "contains a script element"),
+    (SVG.replace(b"<circle", b'<foreignObject><h:script xmlns:h="http://www.w3.org/1999/xhtml">x()</h:script>'
+                             b'</foreignObject><circle'), "pic.svg", "contains a foreignObject element"),
+    (SVG.replace(b"<svg ", b'<svg xmlns:x="http://www.w3.org/1999/xlink" ').replace(
+        b"<circle", b'<use x:href="javascript&#58;alert(1)"/><circle'), "pic.svg", "links to something outside"),
+    (SVG.replace(b"<svg ", b'<svg/onload="alert(1)" '), "pic.svg", "is not well-formed SVG"),
+    (SVG.replace(b"<circle", b'<style>@import url(https://example.org/x.css);</style><circle'), "pic.svg",
+     "style sheet that links outside"),
 ])
 def test_refused_images_say_why(data: bytes, name: str, words: str) -> None:
     with pytest.raises(ImageError) as info:

@@ -23,11 +23,15 @@ import os
 import re
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
+
 from stp_helpers.io.atomic import write_atomic
 from stp_helpers import paths
 from stp_helpers.errors import CaseExistsError, ImageError
 
-__all__ = ["ImageError", "MAX_IMAGE_BYTES", "IMAGE_NAMES", "image_kind", "too_large", "save_rich_picture"]
+__all__ = ["ImageError", "MAX_IMAGE_BYTES", "IMAGE_NAMES", "SVG_ELEMENTS", "image_kind", "svg_problem", "too_large",
+           "save_rich_picture"]
 
 #: Largest rich picture image accepted (bytes): 5 MB.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -36,8 +40,18 @@ IMAGE_NAMES = {"png": "rich_picture.png", "jpeg": "rich_picture.jpg", "svg": "ri
 _EXTENSIONS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
 _OTHER = {b"GIF8": "a GIF image", b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP file (or Word/Excel document)",
           b"BM": "a BMP image", b"RIFF": "a WebP image or other RIFF file", b"\xd0\xcf\x11\xe0": "an old Office document"}
-_UNSAFE_SVG = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|(?:href|src)\s*=\s*[\"']?\s*(?:https?:|//)|<foreignObject",
-                         re.I)
+#: Elements a plain drawing uses; anything else (script, foreignObject, iframe, animation…) is refused.
+SVG_ELEMENTS = frozenset({
+    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath",
+    "title", "desc", "defs", "symbol", "use", "image", "linearGradient", "radialGradient", "stop", "clipPath",
+    "mask", "pattern", "marker", "metadata", "style", "filter", "feGaussianBlur", "feOffset", "feBlend",
+    "feColorMatrix", "feMerge", "feMergeNode", "feFlood", "feComposite",
+})
+#: Metadata that editors write (RDF, Dublin Core, Inkscape and Sodipodi), kept but never rendered.
+_METADATA_NAMESPACES = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://purl.org/dc/",
+                        "http://creativecommons.org/ns#", "http://www.inkscape.org/namespaces/inkscape",
+                        "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd")
+_CSS_UNSAFE = re.compile(r"@import|expression\s*\(|url\s*\(\s*['\"]?\s*(?!#|data:image/)", re.I)
 
 
 def _looks_like_svg(data: bytes) -> bool:
@@ -100,10 +114,64 @@ def image_kind(data: bytes, name: str) -> str:
     if _EXTENSIONS.get(ext) != kind:
         raise ImageError(f"{label} holds a {kind.upper()} image but its name ends in {ext or 'nothing'}.",
                          f"Rename it to end in .{'jpg' if kind == 'jpeg' else kind} and upload it again.")
-    if kind == "svg" and _UNSAFE_SVG.search(bytes(data)):
-        raise ImageError(f"{label} contains scripts, event handlers or links to other sites.",
+    if kind == "svg" and (why := svg_problem(bytes(data))):
+        raise ImageError(f"{label} {why}.",
                          "Export a plain SVG drawing (in Inkscape: 'Plain SVG') and upload it again.")
     return kind
+
+
+def _local(name: str) -> tuple[str, str]:
+    namespace, _, local = name.rpartition("}")
+    return namespace.lstrip("{"), local
+
+
+def _safe_link(value: str) -> bool:
+    plain = "".join(ch for ch in value if ch.isprintable() and not ch.isspace()).lower()
+    return plain.startswith("#") or plain.startswith("data:image/")
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG is not a plain drawing, or ``None``: parsed as XML (defusedxml), every element and attribute checked.
+
+    Only the elements of :data:`SVG_ELEMENTS` (and editors' metadata) are kept;
+    no event attribute (``on…``), no link but to a part of the drawing or an
+    inline image, no style that imports or links out.  Text the parser cannot
+    read is refused, so ``<svg/onload=…>`` never reaches a page.
+
+    Examples
+    --------
+    >>> svg_problem(b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>') is None
+    True
+    >>> svg_problem(b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg"><s:script>x</s:script></svg>')
+    'contains a script element, which a drawing never needs'
+    >>> svg_problem(b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+    ...             b'<a x:href="javascript&#58;alert(1)"><text>t</text></a></svg>')
+    'contains an a element, which a drawing never needs'
+    """
+    try:
+        root = DefusedET.fromstring(data)
+    except (DefusedET.ParseError, DefusedXmlException, ValueError) as err:
+        return f"is not well-formed SVG ({type(err).__name__})"
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        namespace, name = _local(element.tag)
+        if namespace.startswith(_METADATA_NAMESPACES):
+            continue
+        if name not in SVG_ELEMENTS:
+            article = "an" if name[:1].lower() in "aeiou" else "a"
+            return f"contains {article} {name} element, which a drawing never needs"
+        for attribute, value in element.attrib.items():
+            _, attr = _local(attribute)
+            if attr.lower().startswith("on"):
+                return f"contains an event handler ({attr})"
+            if attr in ("href", "src") and not _safe_link(value):
+                return "links to something outside the drawing"
+            if attr == "style" and _CSS_UNSAFE.search(value):
+                return "has a style that links outside the drawing"
+        if name == "style" and _CSS_UNSAFE.search(element.text or ""):
+            return "has a style sheet that links outside the drawing"
+    return None
 
 
 def save_rich_picture(folder: str | os.PathLike[str], data: bytes, name: str, *, overwrite: bool = False) -> Path:
