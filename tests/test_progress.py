@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
+from stp_helpers import cli
 from stp_helpers.checks import Feedback
 from stp_helpers.errors import StpError
 from stp_helpers.learner.progress import ProgressStore
@@ -59,8 +62,24 @@ def _run_in_kernel(cells: tuple[str, ...], env: dict[str, str]) -> Any:
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    NotebookClient(nb, kernel_name="python3", timeout=120).execute(env=env)
+    # The kernel spec `stp lab` and `stp serve` use: it loads the progress extension.
+    workbook_env = cli.voila_env({k: v for k, v in os.environ.items() if k != "JUPYTER_PATH"})
+    with mock.patch.dict(os.environ, {"JUPYTER_PATH": workbook_env["JUPYTER_PATH"]}):
+        NotebookClient(nb, kernel_name="python3", timeout=120).execute(env={**os.environ, **env})
     return nb
+
+
+def test_the_workbooks_kernels_load_the_progress_extension_and_importing_checks_records_nothing() -> None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    with mock.patch.dict(os.environ, {"JUPYTER_PATH": cli.voila_env({})["JUPYTER_PATH"]}):
+        spec = KernelSpecManager().get_kernel_spec("python3")
+    assert "--ext=stp_helpers.learner.ipython" in spec.argv
+    probe = ("import sys, stp_helpers.checks, stp_helpers.checks.exercise as ex; "
+             "print('stp_helpers.learner.progress' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "STP_LEARNER": "ada"},
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"  # no side effects at import: only the extension starts recording
 
 
 def test_tracking_records_checks_in_a_kernel(tmp_path: Path) -> None:
@@ -104,11 +123,13 @@ def test_naming_a_learner_records_checks_and_the_index_shows_them(tmp_path: Path
 
 
 def test_an_unusable_learner_name_warns_and_the_notebook_runs(tmp_path: Path) -> None:
+    # The kernel started (its extension warned and recorded nothing); loading the extension again warns again.
     nb = _run_in_kernel(("import warnings\nwith warnings.catch_warnings(record=True) as seen:\n"
                          "    warnings.simplefilter('always')\n"
+                         "    %reload_ext stp_helpers.learner.ipython\n"
                          "    from stp_helpers.checks import scoping\n"
                          "print([str(w.message) for w in seen])",), {"STP_PROGRESS": str(tmp_path), "STP_LEARNER": "../etc"})
-    out = nb.cells[0].outputs[0]["text"]
+    out = nb.cells[0].outputs[-1]["text"]
     assert "Progress is not recorded" in out and "not a usable learner name" in out
     assert list(tmp_path.iterdir()) == []
 

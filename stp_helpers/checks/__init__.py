@@ -100,16 +100,3 @@ def normalise(text: Any) -> str:
     True
     """
     return canonical(text)
-
-
-def _track_if_named() -> None:
-    """Record this kernel's checks when ``STP_LEARNER`` names a learner (see :mod:`stp_helpers.learner.progress`)."""
-    import os
-
-    if os.environ.get("STP_LEARNER", "").strip():
-        from stp_helpers.learner.progress import track_from_environment
-
-        track_from_environment()
-
-
-_track_if_named()

@@ -202,8 +202,9 @@ def untrack() -> None:
 def track_from_environment() -> ProgressStore | None:
     """Start tracking for ``STP_LEARNER`` if it is set and this kernel is not tracking yet.
 
-    Importing :mod:`stp_helpers.checks` calls this, so a learner who sets
-    ``STP_LEARNER`` has every exercise recorded without a line of code.  A
+    The workbook's kernels call this through the IPython extension
+    :mod:`stp_helpers.learner.ipython`, so a learner who sets ``STP_LEARNER``
+    has every exercise recorded without a line of code.  A
     learner name that cannot name a file is reported as a warning, never an
     error that would stop the notebook.
     """
