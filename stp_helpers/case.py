@@ -198,6 +198,10 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
                                            "stp_helpers.practice.vision:read_communication_plan"),
     "iteration_log.csv": ArtefactKind("iteration log: approach, co-developers, what changed and why (duty 3)",
                                       "stp_helpers.practice.iteration:read_iteration_log"),
+    "findings.csv": ArtefactKind("engagement findings: finding, theme, stakeholder, source and implication (duty 6)",
+                                 "stp_helpers.practice.findings:read_findings"),
+    "strategy_assessment.yaml": ArtefactKind("assessment of the current strategy against the structure (duty 7)",
+                                             "stp_helpers.practice.strategy:read_strategy"),
 }
 
 

@@ -3,6 +3,7 @@ and the duty 1 and 2 notebooks on every shipped case and on a fresh case."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -11,7 +12,7 @@ import pytest
 from stp_helpers import case, catalogue, paths
 from stp_helpers.checks import practice as check
 from stp_helpers.errors import CaseFileError, StpError
-from stp_helpers.practice import information, iteration, scoping, vision
+from stp_helpers.practice import findings, information, iteration, scoping, strategy, vision
 from stp_helpers.widgets.practice import (InformationPlanForm, IterationLogForm, ScopingForm, StructuredReflection,
                                           VisionPlanForm)
 
@@ -339,3 +340,110 @@ def test_iteration_form_and_exercise() -> None:
     assert "IL-4 holds in the draft: reread its number of iterations." in repr(check.log_rules(["IL-4"]))
     assert "check the draft's next steps" in repr(check.log_rules(["IL-2", "IL-3"]))
     assert repr(check.log_rules_exercise(["IL-2", "IL-3", "IL-5"], 3)).startswith("Correct.")
+
+
+# --- findings.csv (duty 6) ------------------------------------------------------------------------------------
+
+def test_wiltshire_findings_pass_and_cite_facts() -> None:
+    rows = WILTS.read("findings.csv")
+    assert findings.check_findings(rows) == [] and len(rows) == 8
+    known = {f.id for f in WILTS.meta.facts} | {s.id for s in WILTS.meta.sources}
+    assert {r.basis for r in rows} - {"inference"} <= known and "inference" in {r.basis for r in rows}
+    workshops = {w.id for w in WILTS.read("engagement.yaml").workshops}
+    assert {r.source for r in rows} <= known | workshops
+    assert {r.stakeholder for r in rows} <= {s.name for s in WILTS.read("stakeholders.csv")}
+    assert list(findings.themes(rows)) == ["concentrated demand", "crisis-driven demand", "fragmentation",
+                                           "missed early help"]
+
+
+def test_findings_rules_on_hand_made_rows() -> None:
+    assert [(f.rule, f.field) for f in findings.check_findings(findings.example_draft_findings())] == [
+        ("FI-1", "row 3 (Police time goes on repeat missing-person episodes)"),
+        ("FI-3", "row 4 (Nobody holds the whole story of one person)"), ("FI-4", "stakeholder"),
+        ("FI-5", "row 4 (Nobody holds the whole story of one person)")]
+    one = [findings.EngagementFinding(finding="Crises repeat", stakeholder="Residents who use services",
+                                      source="interview", basis="inference", implication="Map it")]
+    assert [str(f) for f in findings.check_findings(one)] == [
+        "FI-2 row 2 (Crises repeat): no theme. Group it under a theme, so patterns across stakeholders show.",
+        "FI-4 stakeholder: fewer than two stakeholders, or none of the people served, are heard. Record what the "
+        "people who live with the situation said, not only those who run services."]
+
+
+def test_bad_findings_name_file_row_column_and_fix(tmp_path: Path) -> None:
+    bad = tmp_path / "findings.csv"
+    bad.write_text("finding,theme,stakeholder,source\n,fragmentation,Police,w1\n")
+    with pytest.raises(CaseFileError) as caught:
+        findings.read_findings(bad)
+    assert "findings.csv" in str(caught.value) and 'row 2, column "finding"' in str(caught.value)
+    bad.write_text("finding,theme,stakeholder,source,mood\nx,fragmentation,Police,w1,cross\n")
+    with pytest.raises(CaseFileError, match="Unknown column.*'mood'. Use only these columns: finding,theme"):
+        findings.read_findings(bad)
+    missing = tmp_path / "f2.csv"
+    missing.write_text("finding,theme\nCrises repeat,fragmentation\n")
+    with pytest.raises(CaseFileError, match="The column 'stakeholder' is missing"):
+        findings.read_findings(missing)
+    with pytest.raises(StpError, match="Row 2, column 'finding'"):
+        findings.parse_findings("finding,theme\n,fragmentation\n")
+    with pytest.raises(StpError, match="Unknown column 'mood'"):
+        findings.parse_findings("finding,mood\nx,y\n")
+    target = tmp_path / "round.csv"
+    target.write_text(findings.findings_text(WILTS.read("findings.csv")), encoding="utf-8")
+    assert findings.read_findings(target) == WILTS.read("findings.csv")
+
+
+# --- strategy_assessment.yaml (duty 7) ------------------------------------------------------------------------
+
+def test_wiltshire_strategy_assessment_passes_and_rests_on_the_loops() -> None:
+    assessment = WILTS.read("strategy_assessment.yaml")
+    assert strategy.check_strategy(assessment) == []
+    assert [e.works for e in assessment.elements] == ["against", "against", "mixed", "with"]
+    known = {f.id for f in WILTS.meta.facts} | {s.id for s in WILTS.meta.sources} | {"inference"}
+    assert {e.basis for e in assessment.elements} | {i.basis for i in assessment.influencers} <= known
+    assert any(c.inference for c in assessment.basis)
+    names = set(re.findall(r"[a-z]+_[a-z_]+", " ".join(e.structure for e in assessment.elements)))
+    cld_text = (paths.shipped_cases_dir() / "wiltshire-complex-needs" / "cld.csv").read_text(encoding="utf-8")
+    assert len(names) == 9 and all(n in cld_text for n in names), "every variable named is in cld.csv"
+
+
+def test_strategy_rules_on_hand_made_assessments() -> None:
+    assert [(f.rule, f.field) for f in strategy.check_strategy(strategy.example_draft_strategy())] == [
+        ("SA-2", "elements[1]"), ("SA-3", "elements[1]"), ("SA-4", "influencers"), ("SA-5", "recommendations")]
+    good = WILTS.read("strategy_assessment.yaml")
+    no_owner = good.model_copy(update={"owner": ""})
+    assert [str(f) for f in strategy.check_strategy(no_owner)] == [
+        "SA-1 owner: the current strategy or its owner is not stated. Say what is being done now, in a sentence, "
+        "and who decides it."]
+    unjudged = good.model_copy(update={"elements": [good.elements[0], good.elements[1].model_copy(
+        update={"works": "unknown"})]})
+    assert [(f.rule, f.field) for f in strategy.check_strategy(unjudged)] == [("SA-3", "elements[1]")]
+
+
+def test_bad_strategy_assessment_names_file_field_and_fix(tmp_path: Path) -> None:
+    bad = tmp_path / "strategy_assessment.yaml"
+    bad.write_text("strategy: Crisis first\nelements:\n  - element: Spend follows crises\n    works: sideways\n"
+                   "budget: 5\n")
+    with pytest.raises(CaseFileError) as caught:
+        strategy.read_strategy(bad)
+    text = str(caught.value)
+    assert "strategy_assessment.yaml" in text and "budget" in text and "with, against, mixed" in text.replace(
+        "'with', 'against', 'mixed'", "with, against, mixed")
+    with pytest.raises(StpError, match="not valid YAML"):
+        strategy.parse_strategy("strategy: [unclosed")
+    with pytest.raises(StpError, match="Field 'elements.0.works'"):
+        strategy.parse_strategy("elements:\n  - element: x\n    works: sideways\n")
+    target = tmp_path / "round.yaml"
+    target.write_text(strategy.strategy_text(WILTS.read("strategy_assessment.yaml")), encoding="utf-8")
+    assert strategy.read_strategy(target) == WILTS.read("strategy_assessment.yaml")
+
+
+def test_new_kinds_in_new_case_and_check_case(tmp_path: Path) -> None:
+    folder = case.new_case("kinds", root=tmp_path)
+    fresh = case.load(folder)
+    assert findings.check_findings(fresh.read("findings.csv")) == []
+    assert [f.rule for f in strategy.check_strategy(fresh.read("strategy_assessment.yaml"))] == ["SA-3"], \
+        "the template shows the shape; the learner judges each element"
+    (folder / "findings.csv").write_text("finding,theme,stakeholder,source\nx,y,z,\n,y,z,w1\n")
+    (folder / "strategy_assessment.yaml").write_text("strategy: x\ninfluencers:\n  - lever: money\n")
+    problems = [str(p) for p in case.check(folder)]
+    assert any("findings.csv, row 3" in p and "finding" in p for p in problems)
+    assert any("strategy_assessment.yaml" in p and "who" in p for p in problems)

@@ -57,6 +57,8 @@ ARTEFACT_NOTEBOOKS = {
     "vision.yaml": "duty10.ipynb",
     "communication_plan.csv": "duty10.ipynb",
     "iteration_log.csv": "duty03.ipynb",
+    "findings.csv": "duty06.ipynb",
+    "strategy_assessment.yaml": "duty07.ipynb",
     "cld.csv": "methods/cld.ipynb",
     "model.mdl": "methods/stock_flow.ipynb",
     "model.xmile": "methods/stock_flow.ipynb",
