@@ -126,8 +126,7 @@ class LoopFacts:
 
     def after(self, v: Any) -> Any:
         """The variable after ``v`` on the loop."""
-        seq = self.loop.variables
-        return seq[(self.pos[v] + 1) % len(seq)]
+        return self.loop.variables[(self.pos[v] + 1) % len(self.loop.variables)]
 
     def before(self, v: Any) -> Any:
         """The variable before ``v`` on the loop."""
@@ -256,8 +255,9 @@ class ArchetypeSearch:
                 what = "link" if len(run) == 2 else "path"
                 why = (f"{b.loop.id} and {r.loop.id} share the {what} "
                        f"{' → '.join(self.lab(v) for v in run)}: {self.lab(problem)} calls for "
-                       f"{self.lab(fix)}, the fix, which relieves it in {b.loop.id}, while "
-                       f"{r.loop.id} brings it back through {self.lab(side)} with a delay "
+                       f"{self.lab(fix)}, and {self.lab(fix)} is the fix that fails: it relieves "
+                       f"{self.lab(problem)} in {b.loop.id}, while {r.loop.id} brings it back "
+                       f"through {self.lab(side)} with a delay "
                        f"({self.lab(d[0])} ‖ {self.lab(d[1])}) that {b.loop.id} lacks.")
                 reason = ("the delay sits on the fix's side effect, as in the template" if on_side
                           else "the delay is further round the side-effect loop")

@@ -102,7 +102,7 @@ class ArchetypeResult:
 _ORDER = list(ARCHETYPES)
 _CONFIDENCE = ("high", "medium", "low")
 #: Raw matches examined per archetype, per instance reported.
-_RAW_PER_KEY = 20
+_RAW_PER_KEY = 5
 
 
 def _identity(match: ArchetypeMatch) -> tuple[Any, ...]:
