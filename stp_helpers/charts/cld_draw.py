@@ -402,8 +402,10 @@ def archetype_notes(found: Any, per_archetype: int = 1) -> Markdown:
         if shown.get(match.name, 0) >= per_archetype:
             continue
         shown[match.name] = shown.get(match.name, 0) + 1
-        lines.append(md("- **{name}** ({loops}): {why}", name=match.name, loops=", ".join(match.loops),
-                        why=match.why))
+        more = f"; also through {match.paths - 1} other paths" if match.paths > 1 else ""
+        lines.append(md("- **{name}** ({loops}; {confidence} confidence: {reason}{more}): {why}",
+                        name=match.name, loops=", ".join(match.loops), confidence=match.confidence,
+                        reason=match.reason, more=more, why=match.why))
     return join([lines[0], Markdown("")] + lines[1:]) if len(lines) > 1 else lines[0]
 
 
