@@ -402,7 +402,8 @@ def archetype_notes(found: Any, per_archetype: int = 1) -> Markdown:
         if shown.get(match.name, 0) >= per_archetype:
             continue
         shown[match.name] = shown.get(match.name, 0) + 1
-        more = f"; also through {match.paths - 1} other paths" if match.paths > 1 else ""
+        more = (f"; also through {match.paths - 1} other path{'s' if match.paths > 2 else ''}"
+                if match.paths > 1 else "")
         lines.append(md("- **{name}** ({loops}; {confidence} confidence: {reason}{more}): {why}",
                         name=match.name, loops=", ".join(match.loops), confidence=match.confidence,
                         reason=match.reason, more=more, why=match.why))

@@ -104,7 +104,7 @@ class ArchetypeMatch:
 
     def sentence(self) -> str:
         """Return the name, loops, confidence and reason as one line."""
-        more = f"; also through {self.paths - 1} other paths" if self.paths > 1 else ""
+        more = f"; also through {self.paths - 1} other path(s)" if self.paths > 1 else ""
         return (f"{self.name} ({', '.join(self.loops)}; {self.confidence} confidence: "
                 f"{self.reason}{more}): {self.why}")
 
