@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -70,6 +72,9 @@ def xmr_chart(table: pd.DataFrame, *, y_title: str, title: str | None = None, x_
     """
     title = title or xmr_finding(table, name)
     data = table.assign(signal=table["rules"].ne(""), first_rule=table["rules"].str.split(", ").str[0])
+    # A rule's number is written where a run of points breaking it starts, not over every point of the run.
+    data["mark"] = data["signal"] & ~(data["first_rule"].eq(data["first_rule"].shift()) & data["signal"].shift(
+        fill_value=False))
     base = _base(data, x_title)
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
     line = base.mark_line(color=SERIES[0], strokeWidth=2).encode(y=y)
@@ -77,19 +82,16 @@ def xmr_chart(table: pd.DataFrame, *, y_title: str, title: str | None = None, x_
         y=y, color=alt.condition("datum.signal", alt.value(SIGNAL), alt.value(SERIES[0])),
         shape=alt.condition("datum.signal", alt.value("diamond"), alt.value("circle")),
         tooltip=["label", "value", "moving_range", "rules"])
-    labels = base.transform_filter("datum.signal").mark_text(dy=-12, fontSize=12, color=SIGNAL).encode(
+    labels = base.transform_filter("datum.mark").mark_text(dy=-12, fontSize=12, color=SIGNAL).encode(
         y="value:Q", text="first_rule:N")
     layers = [line, dots, labels]
-    for col, dash, word in (("centre", [1, 0], "centre"), ("upper", [6, 4], "upper limit"), ("lower", [6, 4], "lower limit")):
+    for col, dash in (("centre", [1, 0]), ("upper", [6, 4]), ("lower", [6, 4])):
         layers.append(base.mark_line(color=GREY, strokeDash=dash, strokeWidth=1.5).encode(y=f"{col}:Q"))
-        value = float(table[col].iloc[0])
-        layers.append(alt.Chart(pd.DataFrame({"label": [table["label"].iloc[-1]], "v": [value],
-                                              "t": [f"{word} {number(value)}"]}))
-                      .mark_text(align="left", dx=6, fontSize=12, color="#444444")
-                      .encode(x=alt.X("label:O", sort=table["label"].tolist()), y="v:Q", text="t:N"))
-    props = {"text": title}
-    if subtitle:
-        props["subtitle"] = subtitle
+    # The limits are named in the subtitle, never written over the points or cut at a phone's width.
+    limits = (f"Grey line: centre {number(float(table['centre'].iloc[0]))}; dashed: natural process limits "
+              f"{number(float(table['lower'].iloc[0]))} to {number(float(table['upper'].iloc[0]))}")
+    subs = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    props: dict[str, Any] = {"text": title, "subtitle": [*subs, limits]}
     return alt.layer(*layers).properties(title=alt.TitleParams(**props), width=560, height=300)
 
 

@@ -69,7 +69,8 @@ def heat_layers(base: alt.Chart, field: str, text: str, *, title: str, domain: S
                         legend=alt.Legend(format=",.2~f", direction="horizontal", columns=5)),
         tooltip=list(tooltip))
     dark = edges[-1]  # only the darkest step takes white text
-    words = base.mark_text(fontSize=14).encode(
+    # Smaller numbers in a phone's narrow cells, so neighbouring numbers never touch.
+    words = base.mark_text(fontSize={"expr": "width < 520 ? 11 : 14"}).encode(  # type: ignore[arg-type]
         text=f"{text}:N",
         color=alt.condition(f"datum['{field}'] >= {dark!r}", alt.value(HEAT_TEXT[-1]), alt.value(HEAT_TEXT[0])))
     return alt.layer(cells, words)

@@ -86,8 +86,9 @@ def driver_chart(drivers: Sequence[fut.Driver], *, title: str | None = None,
         y=alt.Y("y0:Q", scale=alt.Scale(domain=[0.5, 5.5])), y2="y1:Q",
         color=alt.Color("zone:N", scale=alt.Scale(domain=["critical uncertainties", "predetermined elements"],
                                                   range=[REINFORCING, BALANCING]), legend=None))
+    # One word a line, so a zone's name fits inside its zone on a phone-width chart.
     zone_labels = alt.Chart(zones).mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=13,
-                                             color="#444444").encode(x="x0:Q", y="y1:Q", text="zone:N")
+                                             color="#444444", lineBreak=" ").encode(x="x0:Q", y="y1:Q", text="zone:N")
     roles = ["critical uncertainty", "predetermined", "other"]
     colour = alt.Color("role:N", title="Role", scale=alt.Scale(domain=roles,
                                                                range=[REINFORCING, BALANCING, "#8c8c8c"]))

@@ -85,6 +85,8 @@ SERIES = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#00
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 THEME = "stp"
+#: On a phone-width chart a legend label wraps at about this many characters.
+LEGEND_PHONE_CHARS = 20
 
 
 @alt.theme.register(THEME, enable=True)
@@ -101,9 +103,10 @@ def _stp_theme() -> alt.theme.ThemeConfig:
                       "subtitleColor": "#444444", "lineHeight": 21, "subtitleLineHeight": 18},
             "axis": {"labelFontSize": 14, "titleFontSize": 14, "grid": True,
                      "gridColor": "#e6e6e6", "labelLimit": 220, "titleLimit": 0},
-            # Legends sit under the chart, where a narrow screen never cuts them; labels are never shortened.
+            # Legends sit under the chart, where a narrow screen never cuts them (one column on a phone);
+            # labels are never shortened.
             "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom", "direction": "vertical",
-                       "columns": 2, "labelLimit": 0, "titleLimit": 0, "symbolLimit": 0,
+                       "columns": {"expr": "width < 520 ? 1 : 2"}, "labelLimit": 0, "titleLimit": 0, "symbolLimit": 0,
                        "layout": {"bottom": {"anchor": "start", "direction": "vertical"}}},
             "autosize": {"type": "fit-x", "contains": "padding"},
             "mark": {"color": SERIES[0]},
@@ -267,6 +270,47 @@ def title_lines(title: Any) -> tuple[list[str], list[str]]:
     return _lines(text, TITLE_CHARS), sub
 
 
+#: A legend label wraps onto lines when the chart is narrower than a phone's 520 px.
+PHONE_LEGEND_LABEL = f"width < 520 && isString(datum.label) ? {wrap_expr(LEGEND_PHONE_CHARS)} : datum.label"
+#: An axis title longer than this wraps onto lines (a phone-width chart has about 300 px of axis).
+AXIS_TITLE_CHARS = 30
+
+
+def wrap_axis_titles(chart: alt.TopLevelMixin, chars: int = AXIS_TITLE_CHARS) -> None:
+    """Wrap every x and y axis title longer than ``chars`` characters onto lines, in place.
+
+    Legends without a label expression of their own get :data:`PHONE_LEGEND_LABEL`, so their
+    labels wrap on a phone-width chart (a legend under the chart starts after the y axis labels).
+
+    >>> c = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(
+    ...     x=alt.X("a:Q", title="Crisis-driven contacts over 20 years (contacts)"))
+    >>> wrap_axis_titles(c)
+    >>> c.to_dict()["encoding"]["x"]["title"]
+    ['Crisis-driven contacts over 20', 'years (contacts)']
+    """
+    parts = [chart, *(chart.layer if isinstance(chart, alt.LayerChart) else [])]
+    for part in parts:
+        encoding = part["encoding"] if "encoding" in part._kwds else alt.Undefined
+        if not isinstance(encoding, alt.SchemaBase):
+            continue
+        for channel in ("x", "y"):
+            enc = encoding._kwds.get(channel, alt.Undefined)
+            if not isinstance(enc, alt.SchemaBase):
+                continue
+            title = enc._kwds.get("title", alt.Undefined)
+            if isinstance(title, str) and len(title) > chars:
+                enc["title"] = _lines(title, chars)
+        for channel in ("color", "strokeDash", "shape", "fill", "stroke"):
+            enc = encoding._kwds.get(channel, alt.Undefined)
+            if not isinstance(enc, (alt.Color, alt.StrokeDash, alt.Shape, alt.Fill, alt.Stroke)):
+                continue
+            legend = enc._kwds.get("legend", alt.Undefined)
+            if legend is alt.Undefined:
+                enc["legend"] = alt.Legend(labelExpr=PHONE_LEGEND_LABEL)
+            elif isinstance(legend, alt.Legend) and legend._kwds.get("labelExpr", alt.Undefined) is alt.Undefined:
+                legend["labelExpr"] = PHONE_LEGEND_LABEL
+
+
 def fit(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The layout standard: width from the container, wrapped title, an accessible description.
 
@@ -303,6 +347,7 @@ def fit(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         props["description"] = head + ("" if not sub else (" " if head.endswith(":") else ". ") + " ".join(sub))
     if isinstance(chart, (alt.Chart, alt.LayerChart)):
         props["width"] = "container"
+        wrap_axis_titles(chart)
     return chart.properties(**props) if props else chart
 
 
@@ -390,21 +435,30 @@ def bar_chart(
         colour = alt.condition(
             alt.datum[category] == highlight, alt.value(REINFORCING), alt.value(SERIES[0])
         )
-    # Long category names wrap onto lines (never cut with "…"); the axis title sits above the names,
-    # and the value axis leaves room for the number written at the end of the longest bar.
+    # Long category names wrap onto lines (never cut with "…"); the axis title sits above the names.
+    # Numbers of the longest bars are written inside the bar's end, the others just past it, so no
+    # number runs out of a phone-width chart.
     lines = max(wrapped_lines(c, LABEL_CHARS) for c in data[category])
     top = float(data[value].max()) if len(data) else 1.0
     base = alt.Chart(data).encode(
         y=alt.Y(f"{category}:N", sort=order, title=category_title or category.capitalize(),
                 axis=category_axis()),
-        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, top * 1.2 if top > 0 else 1])),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, top * 1.1 if top > 0 else 1]),
+                axis=alt.Axis(labelFlush=True)),
     )
     bars = base.mark_bar().encode(color=colour, tooltip=[category, value])
-    labels = base.mark_text(align="left", dx=4, fontSize=14).encode(text=f"{value}:Q")
+    long_bar = f"datum['{value}'] >= {top * 0.7!r}"
+    outside = base.transform_filter(f"!({long_bar})").mark_text(align="left", dx=4, fontSize=14).encode(
+        text=f"{value}:Q")
+    inside_colour: Any = alt.value("#FFFFFF")  # white on blue: 5.2:1
+    if highlight is not None:  # black on vermillion: 5.4:1
+        inside_colour = alt.condition(alt.datum[category] == highlight, alt.value("#000000"), alt.value("#FFFFFF"))
+    inside = base.transform_filter(long_bar).mark_text(align="right", dx=-4, fontSize=14).encode(
+        text=f"{value}:Q", color=inside_colour)
     props: dict[str, Any] = {"text": title}
     if subtitle:
         props["subtitle"] = subtitle
-    return (bars + labels).properties(title=alt.TitleParams(**props), height=alt.Step(max(32, 17 * lines + 8)))
+    return (bars + outside + inside).properties(title=alt.TitleParams(**props), height=alt.Step(max(32, 17 * lines + 8)))
 
 
 # Builders of the stock-and-flow notebook, re-exported for ``charts.run_chart`` etc.
