@@ -9,9 +9,9 @@ workbook's Voilà in Chromium at a projector's 1280 px and a phone's 412 px:
 - no text is clipped by an ancestor that hides its overflow (an SVG chart, a widget)
   and no two chart labels (the text of every Vega chart) have intersecting
   bounding boxes, at 1280 px.  On a phone long axis titles and legend labels wrap, bar
-  values sit inside their bar's end and XmR limits are named in the subtitle, so the
-  Wiltshire, Salford and duty 7 pages pass these checks at 412 px too; the regret
-  heatmap's scenario names still overlap there, so 412 px is not yet asserted.
+  values sit inside their bar's end and XmR limits are named in the subtitle; the regret
+  heatmap's scenario names (Wiltshire and scenarios pages) still overlap at 412 px, so
+  that width is not yet asserted.
   A failure names the chart (its accessible name) and the kind of text.
 
 Screenshots of the Wiltshire case, the Salford grid, the regret explorer and the
