@@ -13,8 +13,8 @@ from stp_helpers import case, catalogue, paths
 from stp_helpers.checks import practice as check
 from stp_helpers.errors import CaseFileError, StpError
 from stp_helpers.practice import findings, information, iteration, scoping, strategy, vision
-from stp_helpers.widgets.practice import (InformationPlanForm, IterationLogForm, ScopingForm, StructuredReflection,
-                                          VisionPlanForm)
+from stp_helpers.widgets.practice import (InformationPlanForm, IterationLogForm, ScopingForm, StrategyForm,
+                                          StructuredReflection, VisionPlanForm)
 
 WILTS = case.load("wiltshire-complex-needs")
 PLYMOUTH = case.load("plymouth-alliance")
@@ -200,7 +200,7 @@ def test_rule_apps_hide_the_model_answer_until_an_attempt() -> None:
 
 # --- the duty notebooks on every case -------------------------------------------------------------------------
 
-DUTY_NOTEBOOKS = ["duty01.ipynb", "duty02.ipynb", "duty03.ipynb", "duty10.ipynb"]
+DUTY_NOTEBOOKS = ["duty01.ipynb", "duty02.ipynb", "duty03.ipynb", "duty07.ipynb", "duty10.ipynb"]
 CASES = case.list_cases()
 
 
@@ -224,6 +224,7 @@ def test_duty_notebook_runs_on_every_case(notebook: str, slug: str, tmp_path: Pa
         "duty01.ipynb": ("ScopingForm:", "Wiltshire: complex needs across agencies"),
         "duty02.ipynb": ("InformationPlanForm:", "Contacts with each agency for one person over 19 years"),
         "duty03.ipynb": ("IterationLogForm:", "Listening to services and to people using them"),
+        "duty07.ipynb": ("StrategyForm:", "Spend follows crises, in social care, housing and benefits"),
         "duty10.ipynb": ("VisionPlanForm:", "People whose lives resemble the woman's"),
     }[notebook]
     assert form in text
@@ -447,3 +448,39 @@ def test_new_kinds_in_new_case_and_check_case(tmp_path: Path) -> None:
     problems = [str(p) for p in case.check(folder)]
     assert any("findings.csv, row 3" in p and "finding" in p for p in problems)
     assert any("strategy_assessment.yaml" in p and "who" in p for p in problems)
+
+
+def test_strategy_form_and_exercise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    form = StrategyForm.from_case("wiltshire-complex-needs")
+    assert form.summary == "Every rule passes."
+    form.text.value = strategy.strategy_text(strategy.example_draft_strategy())
+    form.check.click()
+    assert form.summary == "4 points to work on: SA-2, SA-3, SA-4, SA-5."
+    form.save.click()
+    assert "read-only" in form.status.value
+    form.text.value = "elements:\n  - element: x\n    works: sideways\n"
+    form.check.click()
+    assert "elements.0.works" in form.status.value
+    monkeypatch.setenv("STP_DATA", str(tmp_path))
+    folder = case.new_case("mine", root=tmp_path)
+    mine = StrategyForm.from_case("mine")
+    assert mine.summary == "1 point to work on: SA-3."
+    mine.text.value = mine.text.value.replace("works: unknown", "works: against")
+    mine.check.click()
+    assert mine.summary == "Every rule passes."
+    mine.save.click()
+    assert "Saved" in mine.status.value
+    assert [e.works for e in strategy.read_strategy(folder / "strategy_assessment.yaml").elements] == ["against"] * 2
+
+
+def test_strategy_rules_answer_table() -> None:
+    right = ["SA-2", "SA-3", "SA-4", "SA-5"]
+    assert repr(check.strategy_rules(right)).startswith("Correct. The draft breaks 4 rules")
+    assert repr(check.strategy_rules(["sa-5", "SA 4", "SA-3", "SA-2"], prediction=2)).endswith(
+        "You predicted 2; what did you not expect? Which element would a sceptical decision-maker challenge first?")
+    assert "SA-1 holds in the draft: reread its strategy and owner." in repr(check.strategy_rules(["SA-1", "SA-2"]))
+    assert "check the draft's verdict and recommendations" in repr(check.strategy_rules(["SA-2", "SA-3", "SA-4"]))
+    assert "SA-9 is not a rule here" in repr(check.strategy_rules(["SA-9"]))
+    assert repr(check.strategy_rules(...)).startswith("Your turn")
+    assert check.strategy_rules_exercise().model_panel.value == ""
+    assert repr(check.strategy_rules_exercise(right, 4)).startswith("Correct.")

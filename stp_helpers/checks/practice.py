@@ -16,17 +16,20 @@ from typing import Any
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 from stp_helpers.checks.exercise import Exercise
 from stp_helpers.checks.inputs import Choices, Number
-from stp_helpers.practice import information, iteration, scoping, vision
+from stp_helpers.practice import information, iteration, scoping, strategy, vision
 
 __all__ = ["scoping_rules", "information_rules", "scoping_rules_exercise", "information_rules_exercise",
-           "plan_rules", "plan_rules_exercise", "log_rules", "log_rules_exercise"]
+           "plan_rules", "plan_rules_exercise", "log_rules", "log_rules_exercise", "strategy_rules",
+           "strategy_rules_exercise"]
 
 _FIELDS = {"SC-1": "client and decision-makers", "SC-2": "purpose", "SC-3": "boundary", "SC-4": "success criteria",
            "SC-5": "constraints", "SC-6": "participants", "SC-7": "agreement", "IP-1": "sources and owners",
            "IP-2": "actions", "IP-3": "qualities and gaps", "IP-4": "personal data and lawful bases",
            "IP-5": "what each need serves", "CP-1": "messages and channels", "CP-2": "models and translations",
            "CP-3": "audiences", "CP-4": "owners and times", "IL-1": "numbering", "IL-2": "approaches and co-developers",
-           "IL-3": "changes and reasons", "IL-4": "number of iterations", "IL-5": "next steps"}
+           "IL-3": "changes and reasons", "IL-4": "number of iterations", "IL-5": "next steps",
+           "SA-1": "strategy and owner", "SA-2": "elements and structures", "SA-3": "judgements and bases",
+           "SA-4": "influencers and levers", "SA-5": "verdict and recommendations"}
 
 
 def _rules(answer: Any, expected: set[str], rules: dict[str, str], question: str, prediction: Any) -> Feedback:
@@ -119,4 +122,18 @@ def log_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
     """The app for "which rules does the draft iteration log break?"."""
     found = iteration.check_iteration_log(iteration.example_draft_log())
     return _app("log_rules", "duty03.ipynb", lambda a, p: log_rules(a, prediction=p), iteration.RULES,
+                ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)
+
+
+def strategy_rules(answer: Any, prediction: Any = None) -> Feedback:
+    """Check the rules (SA-1 to SA-5) the example draft strategy assessment breaks."""
+    expected = {f.rule for f in strategy.check_strategy(strategy.example_draft_strategy())}
+    return _rules(answer, expected, strategy.RULES, "Which element would a sceptical decision-maker challenge first?",
+                  prediction)
+
+
+def strategy_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
+    """The app for "which rules does the draft strategy assessment break?"."""
+    found = strategy.check_strategy(strategy.example_draft_strategy())
+    return _app("strategy_rules", "duty07.ipynb", lambda a, p: strategy_rules(a, prediction=p), strategy.RULES,
                 ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)

@@ -91,10 +91,10 @@ def read_strategy(path: str | Path) -> StrategyAssessment:
 def strategy_text(assessment: StrategyAssessment) -> str:
     """Return ``strategy_assessment.yaml`` text (write it with ``case.save_text``).
 
-    >>> print(strategy_text(StrategyAssessment(owner="Council")).splitlines()[1])
+    >>> print(strategy_text(StrategyAssessment(owner="Council")).splitlines()[2])
     owner: Council
     """
-    data = assessment.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data = assessment.model_dump(mode="json", exclude_none=True)
     header = "# strategy_assessment.yaml: the current strategy against the structure (duty 7). Check: stp check-case\n"
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 

@@ -30,10 +30,11 @@ from stp_helpers import case as cases
 from stp_helpers import paths
 from stp_helpers.case import Case
 from stp_helpers.errors import StpError
-from stp_helpers.practice import information, iteration, scoping, vision
+from stp_helpers.practice import information, iteration, scoping, strategy, vision
 from stp_helpers.widgets.reflection import ReflectionBox
 
-__all__ = ["ScopingForm", "InformationPlanForm", "VisionPlanForm", "IterationLogForm", "StructuredReflection", "GIBBS"]
+__all__ = ["ScopingForm", "InformationPlanForm", "VisionPlanForm", "IterationLogForm", "StrategyForm", "StructuredReflection",
+           "GIBBS"]
 
 _LISTS = ("decision_makers", "inside", "outside", "success_criteria", "constraints", "participants")
 _LABELS = {"client": "Client", "decision_makers": "Decision-makers", "purpose": "Purpose (a question)",
@@ -344,3 +345,59 @@ class IterationLogForm(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"IterationLogForm: {self.summary}"
+
+
+class StrategyForm(widgets.VBox):
+    """The strategy assessment as YAML to edit; Check explains each rule; Save writes ``strategy_assessment.yaml``."""
+
+    def __init__(self, text: str, case: Case | None = None) -> None:
+        self._case = case
+        self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="320px"),
+                                     continuous_update=False)
+        self.check = widgets.Button(description="Check", button_style="primary")
+        self.save = widgets.Button(description="Save to my case")
+        self.findings = widgets.HTML()
+        self.status = widgets.HTML()
+        self.summary = ""
+        super().__init__([widgets.HTML("<b style='font-size:15px'>strategy_assessment.yaml</b>"), self.text,
+                          widgets.HBox([self.check, self.save]), self.findings, self.status],
+                         layout=widgets.Layout(width="880px"))
+        self.check.on_click(lambda _b: self._update())
+        self.save.on_click(lambda _b: self._save())
+        self._update()
+
+    @classmethod
+    def from_case(cls, slug: str) -> StrategyForm:
+        """Start from the case's ``strategy_assessment.yaml``, or the template when it has none."""
+        loaded = cases.load(slug)
+        if loaded.has("strategy_assessment.yaml"):
+            return cls(strategy.strategy_text(loaded.read("strategy_assessment.yaml")), loaded)
+        return cls(_template_text("strategy_assessment.yaml"), loaded)
+
+    def _update(self) -> None:
+        try:
+            assessment = strategy.parse_strategy(self.text.value)
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        found = strategy.check_strategy(assessment)
+        self.findings.value = _findings_html(found)
+        self.summary = (f"{len(found)} point{'' if len(found) == 1 else 's'} to work on: "
+                        f"{', '.join(f.rule for f in found)}." if found else "Every rule passes.")
+        self.status.value = ""
+
+    def _save(self) -> None:
+        try:
+            if self._case is None or self._case.read_only:
+                raise StpError("This is a shipped case, which is read-only.",
+                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
+            assessment = strategy.parse_strategy(self.text.value)
+            cases.save_text(self._case.path, "strategy_assessment.yaml", strategy.strategy_text(assessment),
+                            overwrite=True)
+        except StpError as err:
+            self.status.value = err.to_html()
+            return
+        self.status.value = "<p>Saved strategy_assessment.yaml in your case folder.</p>"
+
+    def __repr__(self) -> str:
+        return f"StrategyForm: {self.summary}"
