@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 __all__ = [
@@ -37,7 +38,9 @@ __all__ = [
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
-DATA_DIR = REPO_ROOT / "data"
+INSTALLED_DATA_DIR = Path(sys.prefix) / "share" / "stp-workbook" / "data"
+# A checkout has ``data/`` beside the package; a wheel install puts it under the prefix.
+DATA_DIR = REPO_ROOT / "data" if (REPO_ROOT / "data" / "cases").is_dir() else INSTALLED_DATA_DIR
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 

@@ -4,7 +4,8 @@ Builds the wheel, installs it (without its dependencies, which come from this
 environment) into a fresh virtual environment that has no checkout, no
 ``notebooks/`` and no ``data/``, then runs a copied duty notebook and method
 notebook on a copied case, and a duty notebook on a case made by the
-installed ``stp new-case``, each with papermill.
+installed ``stp new-case``, each with papermill.  The worked exemplars the duty
+notebooks show (the shipped cases) come with the wheel, under the prefix.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def test_a_copied_case_and_notebook_run_with_only_the_package(tmp_path: Path) ->
     env.pop("PYTHONPATH", None)
     where = _run(python, "-c", "import stp_helpers; print(stp_helpers.__file__)", cwd=repo, env=env)
     assert where.startswith(str(site)), where  # the installed package, not the checkout
+    shipped = _run(python, "-c", "from stp_helpers import paths; print(paths.shipped_cases_dir())", cwd=repo, env=env)
+    assert Path(shipped.strip()) == venv / "share" / "stp-workbook" / "data" / "cases"
 
     _run(venv / "bin" / "stp", "new-case", "our-case", "--dir", repo / "cases", cwd=repo, env=env)
     for notebook, case_slug in (("duty07.ipynb", "plymouth-alliance"), ("ssm.ipynb", "plymouth-alliance"),
@@ -60,3 +63,13 @@ def test_a_copied_case_and_notebook_run_with_only_the_package(tmp_path: Path) ->
         assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
         assert "Chart: " in text
     assert not (paths.shipped_cases_dir() / "our-case").exists()
+
+
+def test_the_wheel_lists_every_shipped_case_folder() -> None:
+    import tomllib
+
+    data_files = tomllib.loads((paths.REPO_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    shipped = {f"share/stp-workbook/data/cases/{p.name}" for p in paths.shipped_cases_dir().iterdir() if p.is_dir()}
+    assert shipped <= set(data_files), sorted(shipped - set(data_files))
+    for folder in (paths.shipped_cases_dir(), paths.teaching_models_dir()):
+        assert not [p for p in folder.rglob("*") if p.is_dir() and p.parent != paths.shipped_cases_dir()]
