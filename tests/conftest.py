@@ -197,3 +197,28 @@ def open_app(visit: Visit, base: str, item: catalogue.Entry) -> None:
     visit.page.wait_for_load_state("networkidle", timeout=60_000)
 
 
+
+
+_CHART_TITLES = """
+expected => {
+  const clean = s => s.replace(/\\s+/g, " ").replace(/;/g, ":").trim();
+  const label = (svg, kind) => {
+    const el = svg.querySelector(`[aria-roledescription="${kind}"]`);
+    const text = el ? el.getAttribute("aria-label") || "" : "";
+    const m = text.match(/^[A-Za-z]+ text '([\\s\\S]*)'$/);
+    return m ? m[1] : "";
+  };
+  return [...document.querySelectorAll("svg")].some(
+    svg => clean(label(svg, "title") + " " + label(svg, "subtitle")).includes(clean(expected)));
+}
+"""
+
+
+def wait_for_chart_title(page: object, text: str, timeout: float = 30_000) -> None:
+    """Wait until a drawn chart's title (with its subtitle) reads ``text``.
+
+    Titles wrap onto lines of a few words and a long one continues in the
+    subtitle, so the words are not one text node; Vega's accessible labels
+    on the title and subtitle marks hold each whole.
+    """
+    page.wait_for_function(_CHART_TITLES, arg=text, timeout=timeout)

@@ -8,7 +8,7 @@ every other request is aborted, which proves the apps work offline.
 from __future__ import annotations
 
 import pytest
-from conftest import CHART, Visit, open_app
+from conftest import CHART, Visit, open_app, wait_for_chart_title
 
 from stp_helpers import catalogue
 
@@ -41,10 +41,9 @@ def test_scale_slider_redraws_the_chart(voila_server: str, visit: Visit) -> None
     open_app(visit, voila_server, catalogue.entry("cases/wiltshire.ipynb"))
     page = visit.page
     title = "If 300 people live similar lives, agencies record about 307,200 contacts"
-    page.get_by_text(title).first.wait_for(timeout=30_000)
+    wait_for_chart_title(page, title)
     handle = page.locator(".widget-slider .ui-slider-handle, .widget-slider .noUi-handle").first
     handle.focus()
     page.keyboard.press("ArrowRight")
-    page.get_by_text("If 325 people live similar lives, agencies record about 332,800 contacts").first.wait_for(
-        timeout=30_000)
+    wait_for_chart_title(page, "If 325 people live similar lives, agencies record about 332,800 contacts")
     assert visit.external == [] and visit.failed == []

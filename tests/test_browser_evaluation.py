@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Visit, open_app
+from conftest import Visit, open_app, wait_for_chart_title
 
 from stp_helpers import catalogue
 from stp_helpers.widgets.evaluation import XmrExplorer
@@ -19,11 +19,11 @@ def test_xmr_baseline_slider_redraws_the_chart(voila_server: str, visit: Visit) 
     assert first != second
     open_app(visit, voila_server, catalogue.entry("methods/measures.ipynb"))
     page = visit.page
-    page.get_by_text(first).first.wait_for(timeout=30_000)
+    wait_for_chart_title(page, first)
     handle = page.locator(".widget-slider .ui-slider-handle, .widget-slider .noUi-handle").first
     handle.focus()
     page.keyboard.press("ArrowRight")
-    page.get_by_text(second).first.wait_for(timeout=30_000)
+    wait_for_chart_title(page, second)
     assert visit.external == [] and visit.failed == []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Visit, open_app
+from conftest import Visit, open_app, wait_for_chart_title
 
 from stp_helpers import catalogue
 
@@ -29,7 +29,7 @@ def test_typing_a_transformation_updates_sentence_and_feedback(voila_server: str
     page.get_by_text("to turn funding into services by").first.wait_for(timeout=30_000)
     page.locator(".ssm-feedback-box", has_text="T-error: 'funding' is a resource").first.wait_for(timeout=30_000)
     assert "7 of 8" in feedback.inner_text()
-    page.get_by_text("provider has the most to look at: 1 of 8 checks").first.wait_for(timeout=30_000)
+    wait_for_chart_title(page, "provider has the most to look at: 1 of 8 checks")
     page.get_by_role("button", name="Save to case").click()
     page.get_by_text("is a case shipped with the workbook").first.wait_for(timeout=30_000)
     assert visit.external == [] and visit.failed == []

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from stp_helpers.classroom.store import default_store
+from stp_helpers.widgets.practice import GIBBS
 
 STUDENT, TEACHER = "class-token-0123456789", "teacher-token-9876543210"
 LESSON = "behaviour-mode"
@@ -210,8 +211,9 @@ def test_in_classroom_mode_a_reflection_goes_to_the_browsers_record_not_a_typed_
         save = page.get_by_role("button", name="Save reflection")
         save.wait_for(timeout=180_000)
         assert page.get_by_label("Your name").count() == 0 or not page.get_by_label("Your name").is_visible()
-        page.get_by_placeholder("Write your reflection here").fill("The loops showed me why the fixes failed.")
-        page.get_by_placeholder("Write your reflection here").blur()
+        analysis = page.get_by_placeholder(dict(GIBBS)["Analysis"])  # duty 7 asks for Gibbs' six stages
+        analysis.fill("The loops showed me why the fixes failed.")
+        analysis.blur()
         save.click()
         page.get_by_text("Saved for this browser (anonymous; duty 7).").wait_for(timeout=60_000)
         browser_id = page.evaluate("() => localStorage.getItem('stp-student-id')")

@@ -18,9 +18,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -135,6 +137,16 @@ async def _query(url: str, headers: dict[str, str]) -> str:
         socket.close()
 
 
+def _in_own_loop(coroutine: Coroutine[Any, Any, str]) -> str:
+    """Run a coroutine on a fresh loop in its own thread.
+
+    A worker that ran a browser test before this file has Playwright's loop
+    running in the main thread, where ``asyncio.run`` refuses to start.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_query_socket_needs_login_and_never_sends_a_token(lesson: Class) -> None:
     deadline = time.monotonic() + 120  # the gallery's preheated kernel has run its notebook
     while not json.loads(fetch(f"{lesson.base}/stp/ready?token={lesson.teacher}")[1])["ready"]:
@@ -145,9 +157,9 @@ def test_query_socket_needs_login_and_never_sends_a_token(lesson: Class) -> None
     kernel = re.search(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"', body).group(1)
     socket_url = f"ws://127.0.0.1:{lesson.port}/voila/query/{kernel}"
     with pytest.raises(HTTPClientError) as refused:
-        asyncio.run(_query(socket_url, {}))
+        _in_own_loop(_query(socket_url, {}))
     assert refused.value.code == 403
-    message = asyncio.run(_query(socket_url, {"Authorization": f"token {lesson.student}"}))
+    message = _in_own_loop(_query(socket_url, {"Authorization": f"token {lesson.student}"}))
     assert "x=1" in message, message
     assert lesson.student not in message and lesson.teacher not in message and "token" not in message
 
