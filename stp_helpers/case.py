@@ -242,6 +242,16 @@ class Case:
         """Return True when the case lists this artefact."""
         return file_name in self.meta.artefact_files()
 
+    def is_untouched_template(self, file_name: str) -> bool:
+        """Return True when a listed artefact is still the template ``stp new-case`` wrote, byte for byte."""
+        template = paths.TEMPLATES_DIR / "case" / file_name
+        if not (self.has(file_name) and template.is_file()):
+            return False
+        try:
+            return self.artefact_path(file_name).read_bytes() == template.read_bytes()
+        except OSError:
+            return False
+
     def artefact_path(self, file_name: str) -> Path:
         """Return the path of a listed artefact.
 

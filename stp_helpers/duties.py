@@ -110,11 +110,19 @@ def methods_for(number: int) -> HTML:
 
 
 def evidence_status(case: Case, number: int) -> pd.DataFrame:
-    """For each artefact that evidences the duty: does the case have it, and which notebook works on it."""
+    """For each artefact that evidences the duty: does the case have it, and which notebook works on it.
+
+    An artefact still as ``stp new-case`` wrote it is no evidence yet: it reads "template: fill it in".
+    """
     from stp_helpers.learner.portfolio import ARTEFACT_NOTEBOOKS
 
-    rows = [{"artefact": name, "in case": "yes" if case.has(name) else "not yet",
-             "notebook": ARTEFACT_NOTEBOOKS.get(name, "")} for name in guidance(number).artefacts]
+    def state(name: str) -> str:
+        if not case.has(name):
+            return "not yet"
+        return "template: fill it in" if case.is_untouched_template(name) else "yes"
+
+    rows = [{"artefact": name, "in case": state(name), "notebook": ARTEFACT_NOTEBOOKS.get(name, "")}
+            for name in guidance(number).artefacts]
     return pd.DataFrame(rows, columns=["artefact", "in case", "notebook"])
 
 

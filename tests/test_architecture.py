@@ -66,8 +66,9 @@ LAZY_ALLOWED = ("pandas", "dask", "distributed", "pyarrow", "vl_convert", "playw
                 "voila", "jupyter_server", "notebook", "ipykernel")
 
 
-#: The workbook's own heavy modules (PySD; pandas and the progress store): a kernel that does not need them should not pay for them.
-#: The workbook's own heavy modules (PySD; pandas and the progress store), loaded only where needed.
+#: The workbook's own heavy modules (PySD; pandas and the progress store), loaded only where needed:
+#: a kernel that does not need them should not pay for them.
+HEAVY_OWN = ("stp_helpers.sd", "stp_helpers.futures.scenarios", "stp_helpers.learner.progress")
 
 
 def modules() -> list[Path]:

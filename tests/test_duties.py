@@ -41,7 +41,11 @@ def test_a_blank_case_gets_guidance_not_an_app(tmp_path: Path) -> None:
     blank = case.load(case.new_case("blank-case", root=tmp_path))
     shown = duties.activity_app(blank, 7)
     assert "has none of the artefacts" in repr(shown)
-    assert duties.evidence_status(blank, 7)["in case"].tolist() == ["not yet"] * 4
+    status = duties.evidence_status(blank, 7).set_index("artefact")["in case"]
+    assert status["strategy_assessment.yaml"] == "template: fill it in"  # stp new-case wrote the form
+    assert status.drop("strategy_assessment.yaml").tolist() == ["not yet"] * 4
+    blank.artefact_path("strategy_assessment.yaml").write_text("strategy: mine\n", encoding="utf-8")
+    assert duties.evidence_status(blank, 7).set_index("artefact")["in case"]["strategy_assessment.yaml"] == "yes"
 
 
 DUTIES = [e for e in catalogue.entries("duty")]
