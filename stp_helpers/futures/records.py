@@ -255,6 +255,9 @@ class FutureScenario(_Strict):
                                      description="exogenous model constants → values for this future")
     claims: list[Claim] = Field(default_factory=list)
     signposts: list[Signpost] = Field(default_factory=list)
+    success: str = Field("", description="what success looks like in this future, and for whom (duty 8)")
+    risks: list[str] = Field(default_factory=list, description="what could go wrong in this future")
+    opportunities: list[str] = Field(default_factory=list, description="what this future opens up")
 
 
 class Outcome(_Strict):
