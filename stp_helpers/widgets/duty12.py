@@ -137,7 +137,7 @@ class MonitoringPlanForm(widgets.VBox):
         unlisted = [name for name in _FILES if not self._case.has(name)]
         tail = (f" List {' and '.join(unlisted)} under 'artefacts:' in case.yaml so the notebooks use "
                 f"{'it' if len(unlisted) == 1 else 'them'}." if unlisted else "")
-        self.status.value = f"<p>Saved logic_model.yaml and indicators.csv in your case folder.{html.escape(tail)}</p>"
+        self.status.value = f"<p>Saved logic_model.yaml and indicators.csv in your case folder.{tail}</p>"
 
     def __repr__(self) -> str:
         return f"MonitoringPlanForm: {self.summary}"
