@@ -36,6 +36,7 @@ from stp_helpers.standard import load_standard
 from stp_helpers.io.tables import read_yaml_model
 
 __all__ = [
+    "case_heading",
     "guidance",
     "duty_card",
     "methods_for",
@@ -172,6 +173,16 @@ def activity_app(case: Case, number: int) -> Any:
     return md("*{title}* has none of the artefacts this duty's apps work on ({wanted}). "
               "Add one to the case folder and list it in case.yaml (see the method notebooks above), "
               "then run this notebook again.", title=case.meta.title, wanted=wanted)
+
+
+def case_heading(case: Case) -> Markdown:
+    """The case's title in bold and its summary, each escaped once.
+
+    >>> from stp_helpers import case as cases
+    >>> case_heading(cases.load("stoke-neet")).text.startswith("**Stoke")
+    True
+    """
+    return md("**{title}**: {summary}", title=case.meta.title, summary=case.meta.summary)
 
 
 def reflection_prompt(number: int) -> Markdown:

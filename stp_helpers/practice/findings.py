@@ -33,10 +33,10 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown
+from stp_helpers.display import Markdown, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows
-from stp_helpers.practice.scoping import Finding
+from stp_helpers.practice.scoping import Finding, findings_list, not_yet
 
 __all__ = ["EngagementFinding", "RULES", "COLUMNS", "read_findings", "findings_text", "parse_findings",
            "check_findings", "example_draft_findings", "themes", "case_findings", "findings_markdown"]
@@ -156,22 +156,22 @@ def themes(rows: Sequence[EngagementFinding]) -> dict[str, list[str]]:
 def case_findings(case: Case) -> Markdown:
     """A case's findings grouped by theme, each with its stakeholder and basis, or a note that it has none."""
     if not case.has("findings.csv"):
-        return Markdown(f"*{case.meta.title} has no findings.csv yet: the activity below starts one.*")
+        return not_yet(case, "findings.csv", ": the activity below starts one")
     rows = case.read("findings.csv")
     facts = {f.id: f.statement for f in case.meta.facts}
     counts = Counter(r.theme for r in rows)
-    lines = [f"**{case.meta.title}**: {len(rows)} findings under {len(counts)} themes", ""]
+    parts = [md("**{title}**: " + f"{len(rows)} findings under {len(counts)} themes", title=case.meta.title),
+             Markdown("")]
     for theme in themes(rows):
-        lines.append(f"*{theme}*")
+        parts.append(md("*{theme}*", theme=theme))
         for r in (r for r in rows if (r.theme or "(no theme)") == theme):
-            basis = f"fact `{r.basis}`: {facts[r.basis]}" if r.basis in facts else (r.basis or "?")
-            lines.append(f"- {r.finding} ({r.stakeholder or '?'}, {r.source or '?'}; rests on {basis}). "
-                         f"*Implies:* {r.implication or '?'}")
-    return Markdown("\n".join(lines))
+            basis = f"fact {r.basis}: {facts[r.basis]}" if r.basis in facts else (r.basis or "?")
+            parts.append(md("- {finding} ({who}, {source}; rests on {basis}). *Implies:* {implies}",
+                            finding=r.finding, who=r.stakeholder or "?", source=r.source or "?", basis=basis,
+                            implies=r.implication or "?"))
+    return join(parts)
 
 
 def findings_markdown(found: list[Finding]) -> Markdown:
     """Quality findings as a Markdown list, or a line saying every rule passes."""
-    if not found:
-        return Markdown("Every rule (FI-1 to FI-5) passes.")
-    return Markdown("\n".join(f"- **{f.rule}** {f.field}: {f.problem} *{f.fix}*" for f in found))
+    return findings_list(found, "Every rule (FI-1 to FI-5) passes.")

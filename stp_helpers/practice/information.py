@@ -33,10 +33,10 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.case import Case
-from stp_helpers.display import HTML, Markdown
+from stp_helpers.display import HTML, Markdown, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows
-from stp_helpers.practice.scoping import Finding
+from stp_helpers.practice.scoping import Finding, findings_list, not_yet
 
 __all__ = ["InformationNeed", "read_information_plan", "information_plan_text", "check_information_plan", "RULES",
            "COLUMNS", "parse_information_plan", "example_draft", "plan_table", "case_plan", "case_findings",
@@ -171,7 +171,7 @@ def plan_table(needs: Sequence[InformationNeed]) -> HTML:
 def case_plan(case: Case) -> HTML | Markdown:
     """A case's information plan as a table, or a note that it has none yet."""
     if not case.has("information_plan.csv"):
-        return Markdown(f"*{case.meta.title} has no information_plan.csv yet: the activity below starts one.*")
+        return not_yet(case, "information_plan.csv", ": the activity below starts one")
     return plan_table(case.read("information_plan.csv"))
 
 
@@ -180,9 +180,7 @@ def case_findings(case: Case) -> Markdown:
     if not case.has("information_plan.csv"):
         return Markdown("No plan to check yet.")
     found = check_information_plan(case.read("information_plan.csv"))
-    if not found:
-        return Markdown("Every rule (IP-1 to IP-5) passes.")
-    return Markdown("\n".join(f"- **{f.rule}** {f.field}: {f.problem} *{f.fix}*" for f in found))
+    return findings_list(found, "Every rule (IP-1 to IP-5) passes.")
 
 
 def basis_notes(case: Case) -> Markdown:
@@ -191,12 +189,13 @@ def basis_notes(case: Case) -> Markdown:
         return Markdown("No plan yet.")
     facts = {f.id: f.statement for f in case.meta.facts}
     sources = {s.id: s.title for s in case.meta.sources}
-    lines = []
+    parts = []
     for need in case.read("information_plan.csv"):
         if need.basis in facts:
-            lines.append(f"- {need.need}: fact `{need.basis}` ({facts[need.basis]})")
+            parts.append(md("- {need}: fact {id} ({fact})", need=need.need, id=need.basis, fact=facts[need.basis]))
         elif need.basis in sources:
-            lines.append(f"- {need.need}: source `{need.basis}` ({sources[need.basis]})")
+            parts.append(md("- {need}: source {id} ({title})", need=need.need, id=need.basis,
+                            title=sources[need.basis]))
         else:
-            lines.append(f"- {need.need}: *inference*")
-    return Markdown("\n".join(lines))
+            parts.append(md("- {need}: *inference*", need=need.need))
+    return join(parts)

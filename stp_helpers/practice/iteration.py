@@ -31,10 +31,10 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown
+from stp_helpers.display import Markdown, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows
-from stp_helpers.practice.scoping import Finding
+from stp_helpers.practice.scoping import Finding, findings_list, not_yet, titled
 
 __all__ = ["Iteration", "RULES", "read_iteration_log", "iteration_log_text", "parse_iteration_log",
            "check_iteration_log", "example_draft_log", "case_log", "log_markdown", "findings_markdown"]
@@ -131,21 +131,19 @@ def example_draft_log() -> list[Iteration]:
 
 def log_markdown(rows: Sequence[Iteration]) -> Markdown:
     """A log as Markdown, one paragraph per iteration."""
-    return Markdown("\n".join(
-        f"- **Iteration {r.iteration}** ({r.when or 'date not recorded'}): {r.approach or '?'}, with "
-        f"{r.with_whom or '?'}. *Changed:* {r.what_changed or '(first iteration)'}. *Why:* {r.why or '?'}. "
-        f"*Next:* {r.next or '?'}. *Basis:* {r.basis or '?'}" for r in rows))
+    return join(md("- **Iteration {n}** ({when}): {approach}, with {who}. *Changed:* {changed}. *Why:* {why}. "
+                   "*Next:* {next}. *Basis:* {basis}", n=r.iteration, when=r.when or "date not recorded",
+                   approach=r.approach or "?", who=r.with_whom or "?", changed=r.what_changed or "(first iteration)",
+                   why=r.why or "?", next=r.next or "?", basis=r.basis or "?") for r in rows)
 
 
 def case_log(case: Case) -> Markdown:
     """A case's iteration log, or a note that it has none."""
     if not case.has("iteration_log.csv"):
-        return Markdown(f"*{case.meta.title} has no iteration_log.csv yet.*")
-    return Markdown(f"**{case.meta.title}**\n\n" + log_markdown(case.read("iteration_log.csv")).text)
+        return not_yet(case, "iteration_log.csv")
+    return titled(case, log_markdown(case.read("iteration_log.csv")))
 
 
 def findings_markdown(findings: list[Finding]) -> Markdown:
     """Quality findings as a Markdown list, or a line saying every rule passes."""
-    if not findings:
-        return Markdown("Every rule (IL-1 to IL-5) passes.")
-    return Markdown("\n".join(f"- **{f.rule}** {f.field}: {f.problem} *{f.fix}*" for f in findings))
+    return findings_list(findings, "Every rule (IL-1 to IL-5) passes.")

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,14 +44,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown
+from stp_helpers.display import Markdown, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["Claim", "Boundary", "Agreement", "ScopingStatement", "Finding", "read_scoping", "scoping_text",
            "check_scoping", "RULES", "example_draft", "parse_scoping", "statement_markdown",
-           "case_statement", "findings_markdown"]
+           "case_statement", "findings_markdown", "claim_markdown", "titled", "not_yet", "findings_list"]
 
 #: The quality rules, by id.
 RULES = {
@@ -216,47 +217,74 @@ def example_draft() -> ScopingStatement:
         constraints=["No new money this year"], participants=["Council officers"])
 
 
-def statement_markdown(statement: ScopingStatement, facts: dict[str, str] | None = None) -> str:
-    """A scoping statement as Markdown, its basis listed with each claim's fact or 'inference'."""
+def claim_markdown(claim: Claim, facts: dict[str, str] | None = None) -> Markdown:
+    """One claim with what it rests on: a fact (quoted when known), a source, or 'inference'.
+
+    Case text is escaped once (:func:`stp_helpers.display.md`).
+
+    >>> claim_markdown(Claim(text="Costs <rise>", fact="f1"), {"f1": "65% of spend"}).text
+    '- Costs &lt;rise&gt; *(fact `f1`: 65% of spend)*'
+    """
     facts = facts or {}
-    def bullets(items: list[str]) -> str:
+    if claim.fact and claim.fact in facts:
+        return md("- {text} *(fact `{id}`: {fact})*", text=claim.text, id=claim.fact, fact=facts[claim.fact])
+    if claim.fact:
+        return md("- {text} *(fact `{id}`)*", text=claim.text, id=claim.fact)
+    if claim.source:
+        return md("- {text} *(source `{id}`)*", text=claim.text, id=claim.source)
+    return md("- {text} *(inference)*", text=claim.text)
+
+
+def titled(case: Case, body: Markdown) -> Markdown:
+    """A case's title in bold above a body (the title escaped once)."""
+    return join([md("**{title}**", title=case.meta.title), body], sep="\n\n")
+
+
+def not_yet(case: Case, file_name: str, more: str = "") -> Markdown:
+    """A line saying the case has no such artefact yet (the title escaped once)."""
+    return md("*{title} has no {name} yet" + more + ".*", title=case.meta.title, name=file_name)
+
+
+def findings_list(findings: Sequence[Finding], passes: str) -> Markdown:
+    """Quality findings as a Markdown list (each escaped once), or ``passes`` when there are none.
+
+    >>> findings_list([Finding("SC-1", "client", "<b>empty</b>", "Name one.")], "All pass.").text
+    '- **SC-1** client: &lt;b&gt;empty&lt;/b&gt; *Name one.*'
+    """
+    if not findings:
+        return Markdown(passes)
+    return join(md("- **{rule}** {field}: {problem} *{fix}*", rule=f.rule, field=f.field, problem=f.problem,
+                   fix=f.fix) for f in findings)
+
+
+def statement_markdown(statement: ScopingStatement, facts: dict[str, str] | None = None) -> Markdown:
+    """A scoping statement as Markdown, its basis listed with each claim's fact or 'inference'."""
+    def listed(items: list[str]) -> str:
         return "; ".join(items) if items else "(none yet)"
     agreed = "not yet agreed"
     if statement.agreed:
         agreed = statement.agreed.by + (f", {statement.agreed.date.isoformat()}" if statement.agreed.date else
                                         " (no date recorded)")
-    lines = [f"- **Client:** {statement.client or '(none yet)'}",
-             f"- **Decision-makers:** {bullets(statement.decision_makers)}",
-             f"- **Purpose:** {statement.purpose or '(none yet)'}",
-             f"- **Inside the boundary:** {bullets(statement.boundary.inside)}",
-             f"- **Outside the boundary:** {bullets(statement.boundary.outside)}",
-             f"- **Success criteria:** {bullets(statement.success_criteria)}",
-             f"- **Constraints:** {bullets(statement.constraints)}",
-             f"- **Taking part:** {bullets(statement.participants)}",
-             f"- **Agreed:** {agreed}"]
+    rows = [("Client", statement.client or "(none yet)"), ("Decision-makers", listed(statement.decision_makers)),
+            ("Purpose", statement.purpose or "(none yet)"), ("Inside the boundary", listed(statement.boundary.inside)),
+            ("Outside the boundary", listed(statement.boundary.outside)),
+            ("Success criteria", listed(statement.success_criteria)), ("Constraints", listed(statement.constraints)),
+            ("Taking part", listed(statement.participants)), ("Agreed", agreed)]
+    parts = [md("- **" + label + ":** {value}", value=value) for label, value in rows]
     if statement.basis:
-        lines += ["", "**What it rests on:**"]
-        for claim in statement.basis:
-            if claim.fact:
-                mark = f"fact `{claim.fact}`" + (f": {facts[claim.fact]}" if claim.fact in facts else "")
-            elif claim.source:
-                mark = f"source `{claim.source}`"
-            else:
-                mark = "inference"
-            lines.append(f"- {claim.text} *({mark})*")
-    return "\n".join(lines)
+        parts += [Markdown(""), Markdown("**What it rests on:**")]
+        parts += [claim_markdown(claim, facts) for claim in statement.basis]
+    return join(parts)
 
 
 def case_statement(case: Case) -> Markdown:
     """A case's scoping statement with each claim's fact quoted, or a note that it has none yet."""
     if not case.has("scoping.yaml"):
-        return Markdown(f"*{case.meta.title} has no scoping.yaml yet: the activity below starts one.*")
+        return not_yet(case, "scoping.yaml", ": the activity below starts one")
     facts = {f.id: f.statement for f in case.meta.facts}
-    return Markdown(f"**{case.meta.title}**\n\n" + statement_markdown(case.read("scoping.yaml"), facts))
+    return titled(case, statement_markdown(case.read("scoping.yaml"), facts))
 
 
 def findings_markdown(findings: list[Finding]) -> Markdown:
     """Quality findings as a Markdown list, or a line saying every rule passes."""
-    if not findings:
-        return Markdown("Every rule (SC-1 to SC-7) passes.")
-    return Markdown("\n".join(f"- **{f.rule}** {f.field}: {f.problem} *{f.fix}*" for f in findings))
+    return findings_list(findings, "Every rule (SC-1 to SC-7) passes.")

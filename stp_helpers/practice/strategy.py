@@ -33,11 +33,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown
+from stp_helpers.display import Markdown, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import read_yaml_model
-from stp_helpers.practice.scoping import Claim, Finding
+from stp_helpers.practice.scoping import Claim, Finding, findings_list, not_yet, titled
 
 __all__ = ["Element", "Influencer", "StrategyAssessment", "RULES", "read_strategy", "strategy_text",
            "parse_strategy", "check_strategy", "example_draft_strategy", "strategy_markdown", "case_strategy",
@@ -153,33 +153,36 @@ def example_draft_strategy() -> StrategyAssessment:
         verdict="The strategy works against the prevention loop.", recommendations=[])
 
 
-def strategy_markdown(assessment: StrategyAssessment, facts: dict[str, str] | None = None) -> str:
-    """An assessment as Markdown: strategy, elements with their structure and basis, influencers, verdict."""
+def strategy_markdown(assessment: StrategyAssessment, facts: dict[str, str] | None = None) -> Markdown:
+    """An assessment as Markdown: strategy, elements with their structure and basis, influencers, verdict.
+
+    Every piece of case text is escaped once (:func:`stp_helpers.display.md`).
+    """
     facts = facts or {}
     def cite(basis: str) -> str:
-        return f"fact `{basis}`: {facts[basis]}" if basis in facts else (basis or "?")
-    lines = [f"- **Current strategy:** {assessment.strategy or '(none yet)'} (owner: {assessment.owner or '?'})",
-             "", "**Against the structure:**"]
-    lines += [f"- {e.element}: works **{e.works}** `{e.structure or '?'}`. {e.why} *(rests on {cite(e.basis)})*"
-              for e in assessment.elements] or ["- (no element yet)"]
-    lines += ["", "**Who can influence change:**"]
-    lines += [f"- {i.who}: {i.lever or '?'} *(rests on {cite(i.basis)})*" for i in assessment.influencers] or [
-        "- (nobody yet)"]
-    lines += ["", f"**Verdict:** {assessment.verdict or '(none yet)'}", ""]
-    lines += [f"- {r}" for r in assessment.recommendations]
-    return "\n".join(lines)
+        return f"fact {basis}: {facts[basis]}" if basis in facts else (basis or "?")
+    blank = Markdown("")
+    parts = [md("- **Current strategy:** {strategy} (owner: {owner})", strategy=assessment.strategy or "(none yet)",
+                owner=assessment.owner or "?"), blank, Markdown("**Against the structure:**")]
+    parts += [md("- {element}: works **{works}** on {structure}. {why} *(rests on {basis})*", element=e.element,
+                 works=e.works, structure=e.structure or "?", why=e.why, basis=cite(e.basis))
+              for e in assessment.elements] or [Markdown("- (no element yet)")]
+    parts += [blank, Markdown("**Who can influence change:**")]
+    parts += [md("- {who}: {lever} *(rests on {basis})*", who=i.who, lever=i.lever or "?", basis=cite(i.basis))
+              for i in assessment.influencers] or [Markdown("- (nobody yet)")]
+    parts += [blank, md("**Verdict:** {verdict}", verdict=assessment.verdict or "(none yet)"), blank]
+    parts += [md("- {r}", r=r) for r in assessment.recommendations]
+    return join(parts)
 
 
 def case_strategy(case: Case) -> Markdown:
     """A case's strategy assessment with each fact quoted, or a note that it has none yet."""
     if not case.has("strategy_assessment.yaml"):
-        return Markdown(f"*{case.meta.title} has no strategy_assessment.yaml yet: the activity below starts one.*")
+        return not_yet(case, "strategy_assessment.yaml", ": the activity below starts one")
     facts = {f.id: f.statement for f in case.meta.facts}
-    return Markdown(f"**{case.meta.title}**\n\n" + strategy_markdown(case.read("strategy_assessment.yaml"), facts))
+    return titled(case, strategy_markdown(case.read("strategy_assessment.yaml"), facts))
 
 
 def findings_markdown(found: list[Finding]) -> Markdown:
     """Quality findings as a Markdown list, or a line saying every rule passes."""
-    if not found:
-        return Markdown("Every rule (SA-1 to SA-5) passes.")
-    return Markdown("\n".join(f"- **{f.rule}** {f.field}: {f.problem} *{f.fix}*" for f in found))
+    return findings_list(found, "Every rule (SA-1 to SA-5) passes.")

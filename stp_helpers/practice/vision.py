@@ -39,10 +39,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown
+from stp_helpers.display import Markdown, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows, read_yaml_model
-from stp_helpers.practice.scoping import Claim, Finding
+from stp_helpers.practice.scoping import Claim, Finding, claim_markdown, findings_list, not_yet, titled
 
 __all__ = ["Vision", "Message", "read_vision", "read_communication_plan", "communication_plan_text", "check_vision",
            "check_communication_plan", "VISION_RULES", "PLAN_RULES", "example_draft_plan", "case_vision",
@@ -160,38 +160,38 @@ def example_draft_plan() -> list[Message]:
 def case_vision(case: Case) -> Markdown:
     """A case's vision with its basis (fact, source or inference), or a note that it has none."""
     if not case.has("vision.yaml"):
-        return Markdown(f"*{case.meta.title} has no vision.yaml yet.*")
+        return not_yet(case, "vision.yaml")
     vision = case.read("vision.yaml")
     facts = {f.id: f.statement for f in case.meta.facts}
-    lines = [f"**{case.meta.title}**", "", f"> {vision.statement}", "",
-             f"- **Horizon:** {vision.horizon or '(none yet)'}",
-             f"- **For whom:** {'; '.join(vision.for_whom) or '(none yet)'}",
-             f"- **Signs of success:** {'; '.join(vision.signs_of_success) or '(none yet)'}",
-             f"- **Shared image:** {vision.shared_image or '(none)'}",
-             f"- **Shared by:** {'; '.join(vision.shared_by) or '(none yet)'}"]
+    rows = [("Horizon", vision.horizon or "(none yet)"), ("For whom", "; ".join(vision.for_whom) or "(none yet)"),
+            ("Signs of success", "; ".join(vision.signs_of_success) or "(none yet)"),
+            ("Shared image", vision.shared_image or "(none)"), ("Shared by", "; ".join(vision.shared_by) or "(none yet)")]
+    parts = [md("> {statement}", statement=vision.statement), Markdown("")]
+    parts += [md("- **" + label + ":** {value}", value=value) for label, value in rows]
     if vision.basis:
-        lines += ["", "**What it rests on:**"]
-        for claim in vision.basis:
-            mark = (f"fact `{claim.fact}`: {facts.get(claim.fact, '')}" if claim.fact else
-                    f"source `{claim.source}`" if claim.source else "inference")
-            lines.append(f"- {claim.text} *({mark})*")
-    return Markdown("\n".join(lines))
+        parts += [Markdown(""), Markdown("**What it rests on:**")]
+        parts += [claim_markdown(claim, facts) for claim in vision.basis]
+    return titled(case, join(parts))
 
 
 def case_plan_markdown(case: Case) -> Markdown:
     """A case's communication plan, one line per audience, or a note that it has none."""
     if not case.has("communication_plan.csv"):
-        return Markdown(f"*{case.meta.title} has no communication_plan.csv yet.*")
-    return Markdown("\n".join(
-        f"- **{r.audience}** via {r.channel or '?'}: {r.message} *(model: {r.model or '?'}; translated as: "
-        f"{r.translation or '?'}; {r.owner or '?'}, {r.when or '?'})*" for r in case.read("communication_plan.csv")))
+        return not_yet(case, "communication_plan.csv")
+    return plan_markdown(case.read("communication_plan.csv"))
+
+
+def plan_markdown(rows: Sequence[Message]) -> Markdown:
+    """A communication plan, one line per audience, each piece of case text escaped once."""
+    return join(md("- **{audience}** via {channel}: {message} *(model: {model}; translated as: {translation}; "
+                   "{owner}, {when})*", audience=r.audience, channel=r.channel or "?", message=r.message,
+                   model=r.model or "?", translation=r.translation or "?", owner=r.owner or "?", when=r.when or "?")
+                for r in rows)
 
 
 def findings_markdown(findings: list[Finding]) -> Markdown:
     """Quality findings as a Markdown list, or a line saying every rule passes."""
-    if not findings:
-        return Markdown("Every rule passes.")
-    return Markdown("\n".join(f"- **{f.rule}** {f.field}: {f.problem} *{f.fix}*" for f in findings))
+    return findings_list(findings, "Every rule passes.")
 
 
 def vision_text(vision: Vision) -> str:
@@ -236,6 +236,4 @@ def parse_communication_plan(text: str) -> list[Message]:
 
 def draft_plan_markdown() -> Markdown:
     """The exercise's flawed draft communication plan, one line per audience."""
-    return Markdown("\n".join(
-        f"- **{r.audience}** via {r.channel or '?'}: {r.message} *(model: {r.model or '?'}; translated as: "
-        f"{r.translation or '?'}; {r.owner or '?'}, {r.when or '?'})*" for r in example_draft_plan()))
+    return plan_markdown(example_draft_plan())
