@@ -111,7 +111,7 @@ def test_form_refuses_shipped_case_and_saves_into_a_copy(tmp_path: Path, monkeyp
 SIGNAL = [
     ({"period": "2007-07", "rule": "3"}, "no", "Correct.", "Later, rule 4 at 2007-08 and rule 1 at 2007-09"),
     (("July 2007", "rule 3"), "yes", "Correct.", "You predicted January 2007 would be a signal: it is not"),
-    ({"period": "2007-01", "rule": "1"}, "yes", "Not yet.", "one point there is noise"),
+    ({"period": "2007-01", "rule": "1"}, "yes", "Not yet.", "on its own it was noise"),
     ({"period": "2007-09", "rule": "1"}, "no", "Not yet.", "At 2007-09 rule 1 is complete. A rule is complete earlier"),
     ({"period": "2007-08", "rule": "4"}, "no", "Not yet.", "fewer points than eight"),
     ({"period": "2007-07", "rule": "4"}, "no", "Not yet.", "The period 2007-07 is right."),
@@ -154,3 +154,25 @@ def test_blockers_placeholder_and_misuse() -> None:
     assert_placeholder_waits(check.blockers_exercise, "credible")
     with pytest.raises(TypeError):
         check.claim_blockers("rival")
+
+
+@pytest.mark.parametrize("slug", [*case.list_cases(), "fresh-case"])
+def test_duty12_notebook_runs_on_every_case(slug: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbformat
+    import papermill
+
+    from stp_helpers import catalogue, paths
+
+    if slug == "fresh-case":
+        monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
+        case.new_case(slug)
+    monkeypatch.setenv("STP_PROGRESS", str(tmp_path / "progress"))
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(catalogue.notebook_path(catalogue.entry("duty12.ipynb"))), str(out),
+                               parameters={"CASE": slug}, kernel_name="python3", progress_bar=False,
+                               cwd=str(paths.NOTEBOOKS_DIR))
+    nb = nbformat.read(out, as_version=4)
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    assert "MonitoringPlanForm:" in text
+    assert "Every rule (MP-1 to MP-5) passes." in text, "the exemplar is shown whatever the case"

@@ -53,7 +53,7 @@ from stp_helpers.io.tables import csv_text
 __all__ = ["RULES", "PlanFinding", "STARTER_LOGIC_MODEL", "STARTER_INDICATORS", "parse_indicator_values",
            "indicator_values_text", "links_tested", "check_monitoring_plan", "monitoring_plan",
            "signal_completed_at", "first_signal", "feedback_loop", "case_plan", "plan_findings_markdown",
-           "signals_summary", "feedback_markdown"]
+           "signals_summary", "signals_view", "feedback_markdown"]
 
 RULES = {"MP-1": "every outcome has an indicator", "MP-2": "every indicator is SMART (SM-1)",
          "MP-3": "every series belongs to an indicator, and one is tracked",
@@ -352,8 +352,9 @@ def plan_findings_markdown(found: Sequence[PlanFinding]) -> Markdown:
                    fix=f.fix) for f in found)
 
 
-def signals_summary(case: Case) -> pd.DataFrame:
-    """For each indicator tracked in ``indicators.csv``: its baseline, the first signal after it, and which way.
+def signals_summary(case: Case, indicators: Sequence[str] | None = None) -> pd.DataFrame:
+    """For each indicator tracked in ``indicators.csv`` (or those named): its baseline, the first signal after it,
+    and which way.
 
     The baseline is the indicator's ``baseline_points`` (``SPC-1``), else every point.  ``reading``
     says whether the change goes the way the logic model hopes (its ``direction``): a signal
@@ -368,6 +369,8 @@ def signals_summary(case: Case) -> pd.DataFrame:
     specs = {i.id: i for i in (model.indicators if model else [])}
     out = []
     for name in dict.fromkeys(r.indicator for r in rows):
+        if indicators is not None and name not in indicators:
+            continue
         spec = specs.get(name)
         try:
             series = indicator_series(rows, name)
@@ -395,6 +398,14 @@ def signals_summary(case: Case) -> pd.DataFrame:
         out.append({"indicator": name, "baseline": base, "limits": bounds, "first signal": periods[point - 1],
                     "rule": f"{rule}: {SPC_RULES[rule]}", "reading": reading})
     return pd.DataFrame(out, columns=["indicator", "baseline", "limits", "first signal", "rule", "reading"])
+
+
+def signals_view(case: Case) -> pd.DataFrame | Markdown:
+    """:func:`signals_summary` of a case, or a line saying what to fill in when it tracks no indicator yet."""
+    if not case.has("indicators.csv"):
+        return md("*{title}* tracks no indicator yet: fill in `indicators.csv` with the form above.",
+                  title=case.meta.title)
+    return signals_summary(case)
 
 
 def feedback_markdown(case: Case) -> Markdown:
