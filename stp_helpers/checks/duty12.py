@@ -9,7 +9,7 @@ Examples
 >>> first_signal({"period": "2007-07", "rule": "3"}, prediction="no")
 Correct. At 2007-07 four of the five points from 2007-03 lie beyond 1 sigma below the centre line (9.54): rule 3. Later, rule 4 at 2007-08 and rule 1 at 2007-09 complete the picture. You predicted January 2007 would not be a signal: right, 9.4 lies inside the limits (8.7 to 11.22). The chart says the NEET rate changed from early 2007; what does it not tell you about why?
 >>> first_signal({"period": "2007-01", "rule": "1"})
-Not yet. 2007-01 (9.4) is the first month of January starts and lies below the centre line, but inside the limits (8.7 to 11.22): one point there is noise. Which rule needs several points, not one far out? Which rule did you check last, and why?
+Not yet. The chart marks 2007-01 because the run of low points starts there; but in 2007-01 its value (9.4) lay inside the limits (8.7 to 11.22): on its own it was noise. In which month was a rule first complete? Which rule did you check last, and why?
 """
 
 from __future__ import annotations
@@ -104,9 +104,9 @@ def first_signal(answer: Any, prediction: Any = None) -> Feedback:
         return Feedback(False, fix=f"{period} is in the baseline the limits rest on ({periods[0]} to "
                         f"{periods[limits.baseline - 1]}); look from {start} on.", question=_QUESTION)
     if given == limits.baseline + 1 and given < point:
-        return Feedback(False, fix=f"{period} ({values[given - 1]:g}) is the first month of January starts and lies "
-                        f"below the centre line, but {inside}: one point there is noise. Which rule needs several "
-                        "points, not one far out?", question=_QUESTION)
+        return Feedback(False, fix=f"The chart marks {period} because the run of low points starts there; but in "
+                        f"{period} its value ({values[given - 1]:g}) lay {inside}: on its own it was noise. In which "
+                        "month was a rule first complete?", question=_QUESTION)
     one_sigma = limits.zone(1)[0]
     if given < point:
         return Feedback(False, fix=f"No rule is complete yet at {period}. Count, window by window, how many of the "
@@ -152,7 +152,7 @@ def signal_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
                     f"{periods[point - 1]} lie beyond 1 sigma (rule 3) before the run of eight (rule 4) or a point "
                     "outside the limits (rule 1) is complete.",
         predict=Choice("Is January 2007 (the first month of January starts) a signal?", ["yes", "no"]),
-        title="When does the NEET rate first signal a change, and by which rule?", notebook="duty12.ipynb")
+        title="In which month would monitoring first have shown a signal, and by which rule?", notebook="duty12.ipynb")
     return app.submit(answer, prediction)
 
 
