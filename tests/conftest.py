@@ -155,7 +155,8 @@ def browser() -> Iterator[object]:
 
 # --- browser journeys: a page with the network cut off, and what it requested ---
 
-CHART = ".vega-embed svg, .vega-embed canvas"
+#: A drawn chart: Vega in the page, or a chart drawn on the server as SVG (the class page's lesson figures).
+CHART = ".vega-embed svg, .vega-embed canvas, figure.stp-figure svg"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 

@@ -29,8 +29,9 @@ from stp_helpers import catalogue
 pytestmark = pytest.mark.browser
 
 ENTRIES = catalogue.entries()
-#: Pages that show no case text at all (the gallery lists notebooks; teacher mode shows a lesson file).
-NO_CASE_TEXT = {"index.ipynb", "teaching/class.ipynb", "teaching/teacher.ipynb"}
+#: Pages that show no case text at all (the gallery lists notebooks; teacher mode shows a lesson file;
+#: the portfolio shows the learner's own records, which the portfolio tests make hostile).
+NO_CASE_TEXT = {"index.ipynb", "teaching/class.ipynb", "teaching/teacher.ipynb", "portfolio.ipynb"}
 FOUND_JS = f"""() => {{
   const found = Array.from(document.querySelectorAll({INJECTED!r}))
     .filter(e => e.tagName !== 'SCRIPT' || e.textContent.includes('__pwned'));
