@@ -247,6 +247,112 @@ JOURNEYS.update({
 })
 
 
+def rules(*picked: str, of: tuple[str, ...]) -> Step:
+    """Tick exactly the rules ``picked`` among the app's rule boxes ``of`` (in the order the app lists them)."""
+    return ticks(*(of.index(r) for r in picked), clear=tuple(i for i, r in enumerate(of) if r not in picked))
+
+
+def rows(answers: dict[str, str], start: int = 1) -> Step:
+    """Choose one answer per row of a matching table, in the app's row order (after ``start`` other drop-downs)."""
+    return selects(*answers.values(), start=start)
+
+
+CONCEPTS = {"q1": "emergence", "q2": "boundary", "q3": "feedback", "q4": "purpose"}
+TRADITIONS = {"t1": "hard", "t2": "soft", "t3": "critical", "t4": "hard"}
+PHILOSOPHY = {"p1": "ontology", "p2": "epistemology", "p3": "ontology", "p4": "epistemology"}
+EPISODES = {"call-centre": "single", "flamingos-housing": "double", "crisis-staff": "single",
+            "plymouth-targets": "double", "leaflet-reprint": "single", "wiltshire-question": "double"}
+JOURNAL = {"journal-1": "experience", "journal-2": "reflection", "journal-3": "conceptualisation",
+           "journal-4": "experimentation"}
+REGIMES = {"neighbour": "adult-safeguarding", "records": "data-protection", "closure": "equality",
+           "cafe": "health-safety", "youth-group": "child-safeguarding", "birth-dates": "data-protection"}
+SC = ("SC-1", "SC-2", "SC-3", "SC-4", "SC-5", "SC-6", "SC-7")
+IP = ("IP-1", "IP-2", "IP-3", "IP-4", "IP-5")
+IL = ("IL-1", "IL-2", "IL-3", "IL-4", "IL-5")
+ES = ("ES-1", "ES-2", "ES-3", "ES-4", "ES-5")
+SA = ("SA-1", "SA-2", "SA-3", "SA-4", "SA-5")
+FS = ("FS-1", "FS-2", "FS-3", "FS-4", "FS-5")
+CP = ("CP-1", "CP-2", "CP-3", "CP-4")
+STOKE_STORY = ("link A2 → O2 (strong evidence)", "link O2 → M1 (moderate evidence)",
+               "link M1 → L1 (moderate evidence)", "rival: More jobs for 17-year-olds in the local labour market",
+               "rival: A change in how Connexions recorded NEET status",
+               "rival: Weekly contact alone, without January starts, kept students on course")
+BASES = "Consent (Article 6(1)(a))", "Public task (Article 6(1)(e))"
+
+JOURNEYS.update({
+    "foundations/concepts_and_schools.ipynb": [
+        Journey(selects("feedback"), rows({**CONCEPTS, "q3": "purpose"}), "q3: you chose purpose", rows(CONCEPTS),
+                "leaving voluntary groups out is a boundary judgement"),
+        Journey(selects("hard"), rows({**TRADITIONS, "t2": "critical"}), "t2: the critical tradition asks",
+                rows(TRADITIONS), "root definitions per worldview are soft"),
+        Journey(selects("ontology"), rows({**PHILOSOPHY, "p2": "ontology"}), "p2: is the statement about",
+                rows(PHILOSOPHY), "p1 and p3 say what there is"),
+    ],
+    "foundations/choosing_methods.ipynb": [
+        Journey(selects("complex-pluralist"), selects("simple-pluralist", start=1), "Participants: you said pluralist",
+                selects("simple-coercive", start=1), "Count the signs of complexity, then ask"),
+        Journey(selects("no"), text("ssm"), "it fits complex–pluralist", text("vsm"),
+                "The vignette is complex–unitary"),
+    ],
+    "foundations/learning_and_change.ipynb": [
+        Journey(text("3"), rows({**EPISODES, "plymouth-targets": "single"}, start=0),
+                "plymouth-targets: you said single", rows(EPISODES, start=0),
+                "the Wiltshire partners question what governs it"),
+        Journey(selects("conceptualisation"), rows({**JOURNAL, "journal-2": "experience"}),
+                "journal-2: you chose Concrete experience", rows(JOURNAL), "a joint visit to try it"),
+    ],
+    "foundations/law_and_safety.ipynb": [
+        Journey(selects("adult-safeguarding"), rows({**REGIMES, "closure": "data-protection"}),
+                "closure: you chose UK GDPR", rows(REGIMES), "due regard before a decision; a risk assessment"),
+        Journey(selects(BASES[0]), selects(BASES[0], start=1), "imbalance of power", selects(BASES[1], start=1),
+                "consent is hard to make freely given"),
+    ],
+    "duty01.ipynb": [
+        Journey(text("3"), rules("SC-1", "SC-2", of=SC), "SC-1 holds in the draft",
+                rules("SC-2", "SC-3", "SC-4", "SC-6", "SC-7", of=SC), "SC-2, SC-3, SC-4, SC-6, SC-7"),
+    ],
+    "duty02.ipynb": [
+        Journey(text("3"), rules("IP-1", "IP-3", of=IP), "One more rule is broken; check the draft's personal data",
+                rules("IP-1", "IP-3", "IP-4", of=IP), "IP-1, IP-3, IP-4"),
+    ],
+    "duty03.ipynb": [
+        Journey(text("3"), rules("IL-1", "IL-2", of=IL), "IL-1 holds in the draft: reread its numbering",
+                rules("IL-2", "IL-3", "IL-5", of=IL), "IL-2, IL-3, IL-5"),
+    ],
+    "duty04.ipynb": [
+        Journey(text("3"), rules("ES-1", "ES-4", of=ES), "ES-4 holds in the draft",
+                rules("ES-1", "ES-2", "ES-3", of=ES), "ES-1, ES-2, ES-3"),
+    ],
+    "duty05.ipynb": [
+        Journey(selects("shifts down"), text("2021-03"), "A point outside the limits is not where a change starts.",
+                text("2021-01"), "From 2021-01 it ran below that level"),
+    ],
+    "duty07.ipynb": [
+        Journey(text("3"), rules("SA-1", "SA-2", of=SA), "SA-1 holds in the draft: reread its strategy and owner",
+                rules("SA-2", "SA-3", "SA-4", "SA-5", of=SA), "SA-2, SA-3, SA-4, SA-5"),
+    ],
+    "duty08.ipynb": [
+        Journey(text("3"), rules("FS-1", "FS-4", of=FS), "FS-4 holds in the draft: reread its signposts",
+                rules("FS-1", "FS-2", "FS-3", of=FS), "FS-1, FS-2, FS-3"),
+    ],
+    "duty09.ipynb": [
+        Journey(selects("yes"), selects("Early help at scale", start=1), "That is the robust choice at the value as written",
+                selects("Do nothing", start=1), "so the dearer options lose most"),
+    ],
+    "duty10.ipynb": [
+        Journey(text("3"), rules("CP-1", "CP-2", of=CP), "CP-1 holds in the draft: reread its messages and channels",
+                rules("CP-2", "CP-3", "CP-4", of=CP), "CP-2, CP-3, CP-4"),
+    ],
+    "duty12.ipynb": [
+        Journey(selects("no"), texts("2007-09", "1"), "At 2007-09 rule 1 is complete. A rule is complete earlier",
+                texts("2007-07", "3"), "before the run of eight (rule 4)"),
+        Journey(selects("credible"), rules(*STOKE_STORY[3:5], of=STOKE_STORY),
+                "One rival was assessed, and still holds the claim back", rules(*STOKE_STORY[3:], of=STOKE_STORY),
+                "until the labour market and the recording of NEET are assessed"),
+    ],
+})
+
+
 def _feedback(app: object, start: str, line: str) -> None:
     panel = app.locator(".stp-exercise-feedback")
     panel.locator(f"text={start}").first.wait_for(timeout=60_000)
