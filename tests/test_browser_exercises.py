@@ -3,12 +3,16 @@
 For each exercise app of a notebook: the model answer is not in the page before an
 attempt, a wrong answer gives "Not yet" with its hint, the right answer gives
 "Correct", and then the model answer opens.  Offline, with no console errors.
+Every catalogue notebook with an exercise app (a cell tagged ``check:exN``) has one
+journey per exercise; a fast test (no browser) says which notebook lacks them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+import json
+import re
 from functools import cache
 
 import pytest
@@ -16,8 +20,6 @@ from conftest import Visit
 
 from stp_helpers import case, catalogue, report, sd
 from stp_helpers.futures import options
-
-pytestmark = pytest.mark.browser
 
 Step = Callable[[object], None]
 
@@ -273,6 +275,8 @@ ES = ("ES-1", "ES-2", "ES-3", "ES-4", "ES-5")
 SA = ("SA-1", "SA-2", "SA-3", "SA-4", "SA-5")
 FS = ("FS-1", "FS-2", "FS-3", "FS-4", "FS-5")
 CP = ("CP-1", "CP-2", "CP-3", "CP-4")
+FI_CB = ("FI-1", "FI-2", "FI-3", "FI-4", "FI-5", "CB-1", "CB-2", "CB-3", "CB-4", "CB-5")
+EI = ("EI-1", "EI-2", "EI-3", "EI-4", "EI-5")
 STOKE_STORY = ("link A2 → O2 (strong evidence)", "link O2 → M1 (moderate evidence)",
                "link M1 → L1 (moderate evidence)", "rival: More jobs for 17-year-olds in the local labour market",
                "rival: A change in how Connexions recorded NEET status",
@@ -327,6 +331,11 @@ JOURNEYS.update({
         Journey(selects("shifts down"), text("2021-03"), "A point outside the limits is not where a change starts.",
                 text("2021-01"), "From 2021-01 it ran below that level"),
     ],
+    "duty06.ipynb": [
+        Journey(text("4"), rules("FI-1", "FI-3", "FI-4", "FI-5", "CB-2", "CB-4", "CB-5", of=FI_CB),
+                "CB-2 holds in the draft: the people served are not heard at all",
+                rules("FI-1", "FI-3", "FI-4", "FI-5", "CB-4", "CB-5", of=FI_CB), "FI-1, FI-3, FI-4, FI-5, CB-4, CB-5"),
+    ],
     "duty07.ipynb": [
         Journey(text("3"), rules("SA-1", "SA-2", of=SA), "SA-1 holds in the draft: reread its strategy and owner",
                 rules("SA-2", "SA-3", "SA-4", "SA-5", of=SA), "SA-2, SA-3, SA-4, SA-5"),
@@ -342,6 +351,10 @@ JOURNEYS.update({
     "duty10.ipynb": [
         Journey(text("3"), rules("CP-1", "CP-2", of=CP), "CP-1 holds in the draft: reread its messages and channels",
                 rules("CP-2", "CP-3", "CP-4", of=CP), "CP-2, CP-3, CP-4"),
+    ],
+    "duty11.ipynb": [
+        Journey(text("3"), rules("EI-3", "EI-5", of=EI), "parties' 'ought' answers to each conflict's question",
+                rules("EI-1", "EI-3", "EI-5", of=EI), "EI-1, EI-3, EI-5"),
     ],
     "duty12.ipynb": [
         Journey(selects("no"), texts("2007-09", "1"), "At 2007-09 rule 1 is complete. A rule is complete earlier",
@@ -360,6 +373,23 @@ def _feedback(app: object, start: str, line: str) -> None:
     assert said.startswith(start) and line in said, said
 
 
+def exercise_numbers(path: str) -> set[int]:
+    """The exercises of a catalogue notebook: N for each cell tagged ``check:exN`` (one app per exercise)."""
+    notebook = json.loads(catalogue.notebook_path(catalogue.entry(path)).read_text(encoding="utf-8"))
+    tags = (tag for cell in notebook["cells"] for tag in cell.get("metadata", {}).get("tags", []))
+    return {int(found.group(1)) for tag in tags if (found := re.fullmatch(r"check:ex(\d+)", tag))}
+
+
+def test_every_exercise_app_of_the_catalogue_has_a_browser_journey() -> None:
+    """A notebook with exercise apps has one journey per exercise here, and no journey names a lost notebook."""
+    paths = {item.path for item in catalogue.entries()}
+    assert set(JOURNEYS) <= paths, f"journeys for notebooks not in the catalogue: {sorted(set(JOURNEYS) - paths)}"
+    wrong = {path: f"{len(numbers)} exercise(s) {sorted(numbers)}, {len(JOURNEYS.get(path, []))} journey(s)"
+             for path in sorted(paths) if len(numbers := exercise_numbers(path)) != len(JOURNEYS.get(path, []))}
+    assert not wrong, f"add a Journey to JOURNEYS for each exercise app (check:exN cell): {wrong}"
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("path", sorted(JOURNEYS))
 def test_each_exercise_app_checks_answers_and_keeps_the_model_answer_back(path: str, voila_server: str,
                                                                          visit: Visit) -> None:
