@@ -223,3 +223,16 @@ def wait_for_chart_title(page: object, text: str, timeout: float = 30_000) -> No
     on the title and subtitle marks hold each whole.
     """
     page.wait_for_function(_CHART_TITLES, arg=text, timeout=timeout)
+
+
+#: nbval waits only 5 s for each output message once a cell has run; with two workers, Voilà
+#: servers and Chromium sharing 2 cores a message can take longer, and one late message stops
+#: the kernel and fails every later cell.  The cell's own timeout (``--nbval-cell-timeout``)
+#: still bounds the whole cell.
+NBVAL_OUTPUT_TIMEOUT = 120
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if hasattr(item, "output_timeout"):  # nbval's IPyNbCell
+            item.output_timeout = NBVAL_OUTPUT_TIMEOUT
