@@ -21,7 +21,7 @@ from typing import Any
 from stp_helpers import case as cases
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 from stp_helpers.checks.exercise import Exercise
-from stp_helpers.checks.inputs import Choices, Number
+from stp_helpers.checks.rules import rules_exercise, rules_feedback
 from stp_helpers.practice import findings, perspectives
 from stp_helpers.practice.scoping import Finding
 
@@ -61,36 +61,14 @@ def findings_rules(answer: Any, prediction: Any = None) -> Feedback:
     """
     if is_placeholder(answer):
         return your_turn()
-    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
-        raise TypeError('answer should be a list of rule ids, e.g. ["FI-1"]')
     expected = {f.rule for f in draft_points()}
-    given = {str(a).strip().upper().replace(" ", "-") for a in answer}
-    unknown = sorted(given - set(RULES))
-    if unknown:
-        return Feedback(False, fix=f"{unknown[0]} is not a rule here; use FI-1 to FI-5 and CB-1 to CB-5.")
-    if given == expected:
-        said = [f"The draft breaks {len(expected)} rules: {', '.join(sorted(expected))}."]
-        if isinstance(prediction, int) and not isinstance(prediction, bool):
-            said.append(f"You predicted {prediction}; " + ("as you expected." if prediction == len(expected)
-                                                          else "what did you not expect?"))
-        return Feedback(True, right=said, question="Whose voice would you seek first before the next round?")
-    right = len(given & expected)
-    said = [f"{right} of your {len(given)} rules {'is' if right == 1 else 'are'} right."]
-    extra = sorted(given - expected)
-    if extra:
-        why = _WHY_NOT.get(extra[0], f"reread its {_WHERE[extra[0]]}.")
-        return Feedback(False, right=said, fix=f"{extra[0]} holds in the draft: {why}")
-    missed = sorted(expected - given)[0]
-    return Feedback(False, right=said, fix=f"One more rule is broken; check the draft's {_WHERE[missed]} "
-                                          f"({RULES[missed]}).")
+    return rules_feedback(answer, expected, RULES, _WHERE,
+                          question="Whose voice would you seek first before the next round?", prediction=prediction,
+                          known="FI-1 to FI-5 and CB-1 to CB-5", why_not=_WHY_NOT)
 
 
 def findings_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
     """The app for "which rules and bias points does the draft of findings break?"."""
     found = draft_points()
-    app = Exercise("findings_rules", lambda a, p: findings_rules(a, prediction=p),
-                   Choices("Rules the draft breaks", list(RULES)), ", ".join(f.rule for f in found),
-                   explanation=" ".join(str(f) for f in found),
-                   predict=Number("Rules you expect it to break", units=f"of {len(RULES)}", integer=True),
-                   title="Tick every rule and bias point the draft breaks.", notebook="duty06.ipynb")
-    return app.submit(answer, prediction)
+    return rules_exercise("findings_rules", "duty06.ipynb", lambda a, p: findings_rules(a, prediction=p), RULES, found,
+                          answer, prediction, title="Tick every rule and bias point the draft breaks.")

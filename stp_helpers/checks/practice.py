@@ -10,12 +10,11 @@ Not yet. 1 of your 2 rules is right. SC-5 holds in the draft: reread its constra
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from stp_helpers.checks import Feedback, is_placeholder, your_turn
+from stp_helpers.checks import Feedback, is_placeholder
 from stp_helpers.checks.exercise import Exercise
-from stp_helpers.checks.inputs import Choices, Number
+from stp_helpers.checks.rules import rules_exercise, rules_feedback
 from stp_helpers.practice import information, iteration, scoping, strategy, vision
 
 __all__ = ["scoping_rules", "information_rules", "scoping_rules_exercise", "information_rules_exercise",
@@ -33,29 +32,8 @@ _FIELDS = {"SC-1": "client and decision-makers", "SC-2": "purpose", "SC-3": "bou
 
 
 def _rules(answer: Any, expected: set[str], rules: dict[str, str], question: str, prediction: Any) -> Feedback:
-    if is_placeholder(answer):
-        return your_turn()
-    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
-        raise TypeError('answer should be a list of rule ids, e.g. ["SC-1"]')
-    given = {str(a).strip().upper().replace(" ", "-") for a in answer}
-    unknown = sorted(given - set(rules))
-    if unknown:
-        return Feedback(False, fix=f"{unknown[0]} is not a rule here; use {', '.join(rules)}.", question=question)
-    if given == expected:
-        said = [f"The draft breaks {len(expected)} rules: {', '.join(sorted(expected))}."]
-        if isinstance(prediction, int) and not isinstance(prediction, bool):
-            said.append(f"You predicted {prediction}; " + ("as you expected." if prediction == len(expected)
-                                                          else "what did you not expect?"))
-        return Feedback(True, right=said, question=question)
-    right = len(given & expected)
-    extra = sorted(given - expected)
-    said = [f"{right} of your {len(given)} rules {'is' if right == 1 else 'are'} right."]
-    if extra:
-        return Feedback(False, right=said, fix=f"{extra[0]} holds in the draft: reread its {_FIELDS[extra[0]]}.",
-                        question=question)
-    missed = sorted(expected - given)[0]
-    return Feedback(False, right=said, fix=f"One more rule is broken; check the draft's {_FIELDS[missed]} "
-                                          f"({rules[missed]}).", question=question)
+    return rules_feedback(answer, expected, rules, _FIELDS, question=question, prediction=prediction,
+                          wrong_question=question)
 
 
 def scoping_rules(answer: Any, prediction: Any = None) -> Feedback:
@@ -74,27 +52,18 @@ def information_rules(answer: Any, prediction: Any = None) -> Feedback:
                   prediction)
 
 
-def _app(key: str, notebook: str, check: Callable[[Any, Any], Feedback], rules: dict[str, str], model: str,
-         explanation: str, answer: Any, prediction: Any) -> Exercise:
-    app = Exercise(key, check, Choices("Rules the draft breaks", list(rules)), model, explanation=explanation,
-                   predict=Number("Rules you expect it to break", units=f"of {len(rules)}", integer=True),
-                   title="Tick every rule the draft breaks.", notebook=notebook)
-    return app.submit(answer, prediction)
-
-
 def scoping_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
     """The app for "which rules does the draft scoping statement break?"."""
     found = scoping.check_scoping(scoping.example_draft())
-    return _app("scoping_rules", "duty01.ipynb", lambda a, p: scoping_rules(a, prediction=p), scoping.RULES,
-                ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)
+    return rules_exercise("scoping_rules", "duty01.ipynb", lambda a, p: scoping_rules(a, prediction=p),
+                          scoping.RULES, found, answer, prediction)
 
 
 def information_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
     """The app for "which rules does the draft information plan break?"."""
     found = information.check_information_plan(information.example_draft())
-    return _app("information_rules", "duty02.ipynb", lambda a, p: information_rules(a, prediction=p),
-                information.RULES, ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer,
-                prediction)
+    return rules_exercise("information_rules", "duty02.ipynb", lambda a, p: information_rules(a, prediction=p),
+                          information.RULES, found, answer, prediction)
 
 
 def plan_rules(answer: Any, prediction: Any = None) -> Feedback:
@@ -107,8 +76,8 @@ def plan_rules(answer: Any, prediction: Any = None) -> Feedback:
 def plan_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
     """The app for "which rules does the draft communication plan break?"."""
     found = vision.check_communication_plan(vision.example_draft_plan())
-    return _app("plan_rules", "duty10.ipynb", lambda a, p: plan_rules(a, prediction=p), vision.PLAN_RULES,
-                ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)
+    return rules_exercise("plan_rules", "duty10.ipynb", lambda a, p: plan_rules(a, prediction=p), vision.PLAN_RULES,
+                          found, answer, prediction)
 
 
 def log_rules(answer: Any, prediction: Any = None) -> Feedback:
@@ -121,8 +90,8 @@ def log_rules(answer: Any, prediction: Any = None) -> Feedback:
 def log_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
     """The app for "which rules does the draft iteration log break?"."""
     found = iteration.check_iteration_log(iteration.example_draft_log())
-    return _app("log_rules", "duty03.ipynb", lambda a, p: log_rules(a, prediction=p), iteration.RULES,
-                ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)
+    return rules_exercise("log_rules", "duty03.ipynb", lambda a, p: log_rules(a, prediction=p),
+                          iteration.RULES, found, answer, prediction)
 
 
 def strategy_rules(answer: Any, prediction: Any = None) -> Feedback:
@@ -135,5 +104,5 @@ def strategy_rules(answer: Any, prediction: Any = None) -> Feedback:
 def strategy_rules_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
     """The app for "which rules does the draft strategy assessment break?"."""
     found = strategy.check_strategy(strategy.example_draft_strategy())
-    return _app("strategy_rules", "duty07.ipynb", lambda a, p: strategy_rules(a, prediction=p), strategy.RULES,
-                ", ".join(f.rule for f in found), " ".join(str(f) for f in found), answer, prediction)
+    return rules_exercise("strategy_rules", "duty07.ipynb", lambda a, p: strategy_rules(a, prediction=p),
+                          strategy.RULES, found, answer, prediction)
