@@ -24,33 +24,20 @@ import ipywidgets as widgets
 
 from stp_helpers import case as cases
 from stp_helpers.case import Case
-from stp_helpers.display import escape_html
-from stp_helpers.errors import StpError
 from stp_helpers.stakeholders import engagement_strategy as strategy
 from stp_helpers.stakeholders import ethics_review as review
 from stp_helpers.stakeholders.csh import CshRecord
 from stp_helpers.stakeholders.register import Register
+from stp_helpers.widgets.forms import RuleForm, heading, points_summary
 
-__all__ = ["EngagementStrategyForm", "EthicsForm", "findings_html"]
-
-
-def findings_html(found: list) -> str:
-    """Findings (anything with rule, field, problem and fix) as an HTML list, every piece escaped once."""
-    if not found:
-        return "<p style='font-size:15px;color:#009E73'><b>Every rule passes.</b></p>"
-    items = "".join(f"<li><b>{escape_html(f.rule)}</b> {escape_html(f.field)}: {escape_html(f.problem)} "
-                    f"<i>{escape_html(f.fix)}</i></li>" for f in found)
-    return f"<ul style='font-size:15px'>{items}</ul>"
+__all__ = ["EngagementStrategyForm", "EthicsForm"]
 
 
 def _summary(found: list) -> str:
-    if not found:
-        return "every rule passes."
-    rules = ", ".join(dict.fromkeys(f.rule for f in found))
-    return f"{len(found)} point{'' if len(found) == 1 else 's'} to work on: {rules}."
+    return points_summary(found) if found else "every rule passes."
 
 
-class EngagementStrategyForm(widgets.VBox):
+class EngagementStrategyForm(RuleForm):
     """``engagement.yaml`` as text to edit; Check reads it against the register (ES-1 to ES-5); Save writes it.
 
     Parameters
@@ -64,22 +51,12 @@ class EngagementStrategyForm(widgets.VBox):
     """
 
     def __init__(self, text: str, register: Register | None = None, case: Case | None = None) -> None:
-        self._case, self._register = case, register
+        self._register = register
         self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="360px"),
                                      continuous_update=False)
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        intro = ("engagement.yaml: for each stakeholder, how deeply they take part (the method), how often and "
-                 "why; then the workshops held and what each produced")
-        super().__init__([widgets.HTML(f"<b style='font-size:15px'>{escape_html(intro)}</b>"), self.text,
-                          widgets.HBox([self.check, self.save]), self.findings, self.status],
-                         layout=widgets.Layout(width="880px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+        super().__init__([heading("engagement.yaml: for each stakeholder, how deeply they take part (the method), "
+                                  "how often and why; then the workshops held and what each produced"), self.text],
+                         case)
 
     @classmethod
     def from_case(cls, slug_or_case: str | Case) -> EngagementStrategyForm:
@@ -90,38 +67,18 @@ class EngagementStrategyForm(widgets.VBox):
                 else strategy.starter_text(register))
         return cls(text, register, loaded)
 
-    def _update(self) -> None:
-        try:
-            record, found = strategy.check_text(self.text.value, self._register)
-        except StpError as err:
-            self.status.value = err.to_html()
-            self.summary = "the text cannot be read yet: see the message below the buttons."
-            return
-        self.findings.value = findings_html(found)
+    def checked(self) -> tuple[str, list]:
+        record, found = strategy.check_text(self.text.value, self._register)
         people = len(self._register.names()) if self._register is not None else 0
-        self.summary = (f"{len(record.plan)} plan item{'' if len(record.plan) == 1 else 's'} for {people} "
-                        f"stakeholder{'' if people == 1 else 's'}; {_summary(found)}")
-        self.status.value = ""
+        return (f"{len(record.plan)} plan item{'' if len(record.plan) == 1 else 's'} for {people} "
+                f"stakeholder{'' if people == 1 else 's'}; {_summary(found)}"), found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Copy it with 'stp new-case mine --from <case>' and set CASE to the copy.")
-            record, _ = strategy.check_text(self.text.value, self._register)
-            cases.save_text(self._case.path, "engagement.yaml", strategy.strategy_text(record), overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        tail = ("" if self._case.has("engagement.yaml") else
-                " List engagement.yaml under 'artefacts:' in case.yaml so the notebooks use it.")
-        self.status.value = f"<p>Saved engagement.yaml in your case folder.{escape_html(tail)}</p>"
-
-    def __repr__(self) -> str:
-        return f"EngagementStrategyForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        record, _ = strategy.check_text(self.text.value, self._register)
+        return {"engagement.yaml": strategy.strategy_text(record)}
 
 
-class EthicsForm(widgets.VBox):
+class EthicsForm(RuleForm):
     """``ethics.yaml`` as text to edit; Check reads it against CSH and power (EI-1 to EI-5); Save writes it.
 
     Parameters
@@ -138,22 +95,12 @@ class EthicsForm(widgets.VBox):
 
     def __init__(self, text: str, csh: CshRecord | None = None, register: Register | None = None,
                  case: Case | None = None) -> None:
-        self._case, self._csh, self._register = case, csh, register
+        self._csh, self._register = csh, register
         self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="360px"),
                                      continuous_update=False)
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        intro = ("ethics.yaml: each value conflict (the CSH question, the parties and their values, the options it "
-                 "bears on, how the less powerful are protected), then the four engagement checks")
-        super().__init__([widgets.HTML(f"<b style='font-size:15px'>{escape_html(intro)}</b>"), self.text,
-                          widgets.HBox([self.check, self.save]), self.findings, self.status],
-                         layout=widgets.Layout(width="880px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+        super().__init__([heading("ethics.yaml: each value conflict (the CSH question, the parties and their values, "
+                                  "the options it bears on, how the less powerful are protected), then the four "
+                                  "engagement checks"), self.text], case)
 
     @classmethod
     def from_case(cls, slug_or_case: str | Case) -> EthicsForm:
@@ -164,31 +111,11 @@ class EthicsForm(widgets.VBox):
                 else review.starter_text(csh, register))
         return cls(text, csh, register, loaded)
 
-    def _update(self) -> None:
-        try:
-            record, found = review.check_text(self.text.value, self._csh, self._register)
-        except StpError as err:
-            self.status.value = err.to_html()
-            self.summary = "the text cannot be read yet: see the message below the buttons."
-            return
-        self.findings.value = findings_html(found)
+    def checked(self) -> tuple[str, list]:
+        record, found = review.check_text(self.text.value, self._csh, self._register)
         n = len(record.conflicts)
-        self.summary = f"{n} value conflict{'' if n == 1 else 's'}; {_summary(found)}"
-        self.status.value = ""
+        return f"{n} value conflict{'' if n == 1 else 's'}; {_summary(found)}", found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Copy it with 'stp new-case mine --from <case>' and set CASE to the copy.")
-            record, _ = review.check_text(self.text.value, self._csh, self._register)
-            cases.save_text(self._case.path, "ethics.yaml", review.ethics_text(record), overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        tail = ("" if self._case.has("ethics.yaml") else
-                " List ethics.yaml under 'artefacts:' in case.yaml so the notebooks use it.")
-        self.status.value = f"<p>Saved ethics.yaml in your case folder.{escape_html(tail)}</p>"
-
-    def __repr__(self) -> str:
-        return f"EthicsForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        record, _ = review.check_text(self.text.value, self._csh, self._register)
+        return {"ethics.yaml": review.ethics_text(record)}

@@ -19,27 +19,17 @@ OptionsForm: 4 options; 1 point to work on: IO-5.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
 from stp_helpers import case as cases
 from stp_helpers.case import Case
-from stp_helpers.errors import StpError
 from stp_helpers.futures import assumptions, brief
+from stp_helpers.widgets.forms import RuleForm, heading, points_summary
 
 __all__ = ["FuturesBriefForm", "OptionsForm"]
 
 
-def _findings_html(found: list[brief.Finding] | list[assumptions.Finding]) -> str:
-    if not found:
-        return "<p style='font-size:15px;color:#009E73'><b>Every rule passes.</b></p>"
-    items = "".join(f"<li><b>{html.escape(f.rule)}</b> {html.escape(f.field)}: {html.escape(f.problem)} "
-                    f"<i>{html.escape(f.fix)}</i></li>" for f in found)
-    return f"<ul style='font-size:15px'>{items}</ul>"
-
-
-class FuturesBriefForm(widgets.VBox):
+class FuturesBriefForm(RuleForm):
     """``drivers.csv`` and ``futures.yaml`` as text to edit; Check explains each rule (FS-1 to FS-5); Save writes both.
 
     Parameters
@@ -51,25 +41,13 @@ class FuturesBriefForm(widgets.VBox):
     """
 
     def __init__(self, drivers_text: str, futures_text: str, case: Case | None = None) -> None:
-        self._case = case
         self.drivers = widgets.Textarea(value=drivers_text, layout=widgets.Layout(width="860px", height="170px"),
                                         continuous_update=False)
         self.futures = widgets.Textarea(value=futures_text, layout=widgets.Layout(width="860px", height="360px"),
                                         continuous_update=False)
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        super().__init__([widgets.HTML("<b style='font-size:15px'>drivers.csv (one driver a row, scored 1 to 5)</b>"),
-                          self.drivers,
-                          widgets.HTML("<b style='font-size:15px'>futures.yaml (scenarios, with success, risks "
-                                       "and opportunities)</b>"),
-                          self.futures, widgets.HBox([self.check, self.save]), self.findings, self.status],
-                         layout=widgets.Layout(width="880px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+        super().__init__([heading("drivers.csv (one driver a row, scored 1 to 5)"), self.drivers,
+                          heading("futures.yaml (scenarios, with success, risks and opportunities)"), self.futures],
+                         case)
 
     @classmethod
     def from_case(cls, slug_or_case: str | Case) -> FuturesBriefForm:
@@ -81,42 +59,21 @@ class FuturesBriefForm(widgets.VBox):
                    else brief.STARTER_FUTURES)
         return cls(drivers, futures, loaded)
 
-    def _update(self) -> None:
-        try:
-            drivers, futures, found = brief.check_texts(self.drivers.value, self.futures.value)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        self.findings.value = _findings_html(found)
+    def checked(self) -> tuple[str, list[brief.Finding]]:
+        drivers, futures, found = brief.check_texts(self.drivers.value, self.futures.value)
         counts = (f"{len(drivers) if drivers else 0} driver{'' if drivers and len(drivers) == 1 else 's'}, "
                   f"{len(futures.scenarios)} scenario{'' if len(futures.scenarios) == 1 else 's'}")
-        self.summary = (f"{counts}; {len(found)} point{'' if len(found) == 1 else 's'} to work on: "
-                        f"{', '.join(f.rule for f in found)}." if found else f"{counts}; every rule passes.")
-        self.status.value = ""
+        return points_summary(found, counts), found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Copy it with 'stp new-case mine --from <case>' and set CASE to the copy.")
-            drivers, futures, _ = brief.check_texts(self.drivers.value, self.futures.value)
-            texts = {"futures.yaml": brief.futures_text(futures)}
-            if drivers:
-                texts["drivers.csv"] = brief.drivers_text(drivers)
-            cases.save_texts(self._case.path, texts, overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        unlisted = [name for name in texts if not self._case.has(name)]
-        tail = (f" List {' and '.join(unlisted)} under 'artefacts:' in case.yaml so the notebooks use "
-                f"{'it' if len(unlisted) == 1 else 'them'}." if unlisted else "")
-        self.status.value = f"<p>Saved {html.escape(' and '.join(texts))} in your case folder.{html.escape(tail)}</p>"
-
-    def __repr__(self) -> str:
-        return f"FuturesBriefForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        drivers, futures, _ = brief.check_texts(self.drivers.value, self.futures.value)
+        texts = {"futures.yaml": brief.futures_text(futures)}
+        if drivers:
+            texts["drivers.csv"] = brief.drivers_text(drivers)
+        return texts
 
 
-class OptionsForm(widgets.VBox):
+class OptionsForm(RuleForm):
     """``options.csv`` as text to edit; Check explains each rule (IO-1 to IO-5); Save writes it.
 
     Parameters
@@ -128,23 +85,12 @@ class OptionsForm(widgets.VBox):
     """
 
     def __init__(self, text: str, case: Case | None = None) -> None:
-        self._case = case
         self._sources = [s.id for s in case.meta.sources] if case is not None else []
         self._futures = case.read("futures.yaml") if case is not None and case.has("futures.yaml") else None
         self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="260px"),
                                      continuous_update=False)
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        super().__init__([widgets.HTML("<b style='font-size:15px'>options.csv (one option and criterion a row, "
-                                       "with evidence and source)</b>"), self.text,
-                          widgets.HBox([self.check, self.save]), self.findings, self.status],
-                         layout=widgets.Layout(width="880px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+        super().__init__([heading("options.csv (one option and criterion a row, with evidence and source)"),
+                          self.text], case)
 
     @classmethod
     def from_case(cls, slug_or_case: str | Case) -> OptionsForm:
@@ -154,33 +100,11 @@ class OptionsForm(widgets.VBox):
                 else assumptions.STARTER_OPTIONS)
         return cls(text, loaded)
 
-    def _update(self) -> None:
-        try:
-            rows = assumptions.parse_options(self.text.value)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
+    def checked(self) -> tuple[str, list[assumptions.Finding]]:
+        rows = assumptions.parse_options(self.text.value)
         found = assumptions.check_options(rows, self._sources, self._futures)
-        self.findings.value = _findings_html(found)
         count = len(dict.fromkeys(r.option for r in rows))
-        counts = f"{count} option{'' if count == 1 else 's'}"
-        self.summary = (f"{counts}; {len(found)} point{'' if len(found) == 1 else 's'} to work on: "
-                        f"{', '.join(f.rule for f in found)}." if found else f"{counts}; every rule passes.")
-        self.status.value = ""
+        return points_summary(found, f"{count} option{'' if count == 1 else 's'}"), found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Copy it with 'stp new-case mine --from <case>' and set CASE to the copy.")
-            rows = assumptions.parse_options(self.text.value)
-            cases.save_text(self._case.path, "options.csv", assumptions.options_text(rows), overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        tail = "" if self._case.has("options.csv") else (" List options.csv under 'artefacts:' in case.yaml so the "
-                                                         "notebooks use it.")
-        self.status.value = f"<p>Saved options.csv in your case folder.{html.escape(tail)}</p>"
-
-    def __repr__(self) -> str:
-        return f"OptionsForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        return {"options.csv": assumptions.options_text(assumptions.parse_options(self.text.value))}

@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import html
 import os
 
 import ipywidgets as widgets
@@ -29,8 +28,8 @@ import yaml
 from stp_helpers import case as cases
 from stp_helpers import paths
 from stp_helpers.case import Case
-from stp_helpers.errors import StpError
 from stp_helpers.practice import information, iteration, scoping, strategy, vision
+from stp_helpers.widgets.forms import RuleForm, heading, points_summary
 from stp_helpers.widgets.reflection import ReflectionBox
 
 __all__ = ["ScopingForm", "InformationPlanForm", "VisionPlanForm", "IterationLogForm", "StrategyForm", "StructuredReflection",
@@ -47,22 +46,14 @@ def _template_text(name: str) -> str:
     return (paths.TEMPLATES_DIR / "case" / name).read_text(encoding="utf-8")
 
 
-def _findings_html(findings: list[scoping.Finding]) -> str:
-    if not findings:
-        return "<p style='font-size:15px;color:#009E73'><b>Every rule passes.</b></p>"
-    items = "".join(f"<li><b>{html.escape(f.rule)}</b> {html.escape(f.field)}: {html.escape(f.problem)} "
-                    f"<i>{html.escape(f.fix)}</i></li>" for f in findings)
-    return f"<ul style='font-size:15px'>{items}</ul>"
-
-
-class ScopingForm(widgets.VBox):
+class ScopingForm(RuleForm):
     """A form for the scoping statement; Check explains each rule it breaks; Save writes ``scoping.yaml``.
 
     Lists take one item per line.  Saving needs a case of your own (shipped cases are read-only).
     """
 
     def __init__(self, statement: scoping.ScopingStatement, case: Case | None = None) -> None:
-        self._case, self._basis = case, statement.basis
+        self._basis = statement.basis
         values = {"client": statement.client, "decision_makers": statement.decision_makers,
                   "purpose": statement.purpose, "inside": statement.boundary.inside,
                   "outside": statement.boundary.outside, "success_criteria": statement.success_criteria,
@@ -79,17 +70,8 @@ class ScopingForm(widgets.VBox):
             else:
                 box = widgets.Text(value=str(value), layout=widgets.Layout(width="620px"), continuous_update=False)
             self.fields[name] = box
-            rows += [widgets.HTML(f"<b style='font-size:15px'>{html.escape(label)}</b>"), box]
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        super().__init__([*rows, widgets.HBox([self.check, self.save]), self.findings, self.status],
-                         layout=widgets.Layout(width="660px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+            rows += [heading(label), box]
+        super().__init__(rows, case, width="660px")
 
     @classmethod
     def from_case(cls, slug: str) -> ScopingForm:
@@ -113,52 +95,24 @@ class ScopingForm(widgets.VBox):
                               "date": self.fields["agreed_date"].value.strip() or None}
         return scoping.parse_scoping(yaml.safe_dump(data, allow_unicode=True))
 
-    def _update(self) -> None:
-        try:
-            found = scoping.check_scoping(self.statement())
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        self.findings.value = _findings_html(found)
+    def checked(self) -> tuple[str, list[scoping.Finding]]:
+        found = scoping.check_scoping(self.statement())
         plural = "point" if len(found) == 1 else "points"
-        self.summary = (f"{len(found)} {plural} to work on: " + ", ".join(f"{f.rule} ({f.field})" for f in found) + "."
-                        if found else "Every rule passes.")
-        self.status.value = ""
+        return (f"{len(found)} {plural} to work on: " + ", ".join(f"{f.rule} ({f.field})" for f in found) + "."
+                if found else "Every rule passes."), found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
-            cases.save_text(self._case.path, "scoping.yaml", scoping.scoping_text(self.statement()), overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        self.status.value = "<p>Saved scoping.yaml in your case folder.</p>"
-
-    def __repr__(self) -> str:
-        return f"ScopingForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        return {"scoping.yaml": scoping.scoping_text(self.statement())}
 
 
-class InformationPlanForm(widgets.VBox):
+class InformationPlanForm(RuleForm):
     """The information plan as CSV text to edit; Check explains each rule a row breaks; Save writes it."""
 
     def __init__(self, text: str, case: Case | None = None) -> None:
-        self._case = case
         self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="200px"),
                                      continuous_update=False)
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
         self.table = widgets.HTML()
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        super().__init__([widgets.HTML("<b style='font-size:15px'>information_plan.csv (one row per need)</b>"),
-                          self.text, widgets.HBox([self.check, self.save]), self.findings, self.table, self.status],
-                         layout=widgets.Layout(width="880px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+        super().__init__([heading("information_plan.csv (one row per need)"), self.text], case, after=[self.table])
 
     @classmethod
     def from_case(cls, slug: str) -> InformationPlanForm:
@@ -168,33 +122,15 @@ class InformationPlanForm(widgets.VBox):
             return cls(information.information_plan_text(loaded.read("information_plan.csv")), loaded)
         return cls(_template_text("information_plan.csv"), loaded)
 
-    def _update(self) -> None:
-        try:
-            needs = information.parse_information_plan(self.text.value)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
+    def checked(self) -> tuple[str, list[scoping.Finding]]:
+        needs = information.parse_information_plan(self.text.value)
         found = information.check_information_plan(needs)
-        self.findings.value = _findings_html(found)
         self.table.value = information.plan_table(needs).html
-        self.summary = f"{len(needs)} need{'' if len(needs) == 1 else 's'}, {len(found)} points to work on."
-        self.status.value = ""
+        return f"{len(needs)} need{'' if len(needs) == 1 else 's'}, {len(found)} points to work on.", found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
-            needs = information.parse_information_plan(self.text.value)
-            cases.save_text(self._case.path, "information_plan.csv", information.information_plan_text(needs),
-                            overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        self.status.value = "<p>Saved information_plan.csv in your case folder.</p>"
-
-    def __repr__(self) -> str:
-        return f"InformationPlanForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        return {"information_plan.csv": information.information_plan_text(
+            information.parse_information_plan(self.text.value))}
 
 
 #: Gibbs' (1988) reflective cycle: each stage and its prompt.
@@ -229,27 +165,16 @@ class StructuredReflection(ReflectionBox):
         return f"Structured reflection (Gibbs) for duty {self._duty}: " + ", ".join(n for n, _ in GIBBS)
 
 
-class VisionPlanForm(widgets.VBox):
+class VisionPlanForm(RuleForm):
     """The vision (YAML) and the communication plan (CSV) side by side; Check explains each rule; Save writes both."""
 
     def __init__(self, vision_text: str, plan_text: str, case: Case | None = None) -> None:
-        self._case = case
         self.vision = widgets.Textarea(value=vision_text, layout=widgets.Layout(width="860px", height="220px"),
                                        continuous_update=False)
         self.plan = widgets.Textarea(value=plan_text, layout=widgets.Layout(width="860px", height="140px"),
                                      continuous_update=False)
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        super().__init__([widgets.HTML("<b style='font-size:15px'>vision.yaml</b>"), self.vision,
-                          widgets.HTML("<b style='font-size:15px'>communication_plan.csv (one row per audience)</b>"),
-                          self.plan, widgets.HBox([self.check, self.save]), self.findings, self.status],
-                         layout=widgets.Layout(width="880px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+        super().__init__([heading("vision.yaml"), self.vision,
+                          heading("communication_plan.csv (one row per audience)"), self.plan], case)
 
     @classmethod
     def from_case(cls, slug: str) -> VisionPlanForm:
@@ -261,55 +186,24 @@ class VisionPlanForm(widgets.VBox):
                      if loaded.has("communication_plan.csv") else _template_text("communication_plan.csv"))
         return cls(vision_text, plan_text, loaded)
 
-    def _update(self) -> None:
-        try:
-            found = (vision.check_vision(vision.parse_vision(self.vision.value))
-                     + vision.check_communication_plan(vision.parse_communication_plan(self.plan.value)))
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        self.findings.value = _findings_html(found)
-        self.summary = (f"{len(found)} point{'' if len(found) == 1 else 's'} to work on: "
-                        + ", ".join(f.rule for f in found) + "." if found else "Every rule passes.")
-        self.status.value = ""
+    def checked(self) -> tuple[str, list[scoping.Finding]]:
+        found = (vision.check_vision(vision.parse_vision(self.vision.value))
+                 + vision.check_communication_plan(vision.parse_communication_plan(self.plan.value)))
+        return points_summary(found), found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
-            texts = {"vision.yaml": vision.vision_text(vision.parse_vision(self.vision.value)),
-                     "communication_plan.csv": vision.communication_plan_text(
-                         vision.parse_communication_plan(self.plan.value))}
-            for name, text in texts.items():
-                cases.save_text(self._case.path, name, text, overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        self.status.value = "<p>Saved vision.yaml and communication_plan.csv in your case folder.</p>"
-
-    def __repr__(self) -> str:
-        return f"VisionPlanForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        return {"vision.yaml": vision.vision_text(vision.parse_vision(self.vision.value)),
+                "communication_plan.csv": vision.communication_plan_text(
+                    vision.parse_communication_plan(self.plan.value))}
 
 
-class IterationLogForm(widgets.VBox):
+class IterationLogForm(RuleForm):
     """The iteration log as CSV text to edit; Check explains each rule; Save writes ``iteration_log.csv``."""
 
     def __init__(self, text: str, case: Case | None = None) -> None:
-        self._case = case
         self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="180px"),
                                      continuous_update=False)
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        super().__init__([widgets.HTML("<b style='font-size:15px'>iteration_log.csv (one row per iteration)</b>"),
-                          self.text, widgets.HBox([self.check, self.save]), self.findings, self.status],
-                         layout=widgets.Layout(width="880px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+        super().__init__([heading("iteration_log.csv (one row per iteration)"), self.text], case)
 
     @classmethod
     def from_case(cls, slug: str) -> IterationLogForm:
@@ -319,52 +213,23 @@ class IterationLogForm(widgets.VBox):
             return cls(iteration.iteration_log_text(loaded.read("iteration_log.csv")), loaded)
         return cls(_template_text("iteration_log.csv"), loaded)
 
-    def _update(self) -> None:
-        try:
-            rows = iteration.parse_iteration_log(self.text.value)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
+    def checked(self) -> tuple[str, list[scoping.Finding]]:
+        rows = iteration.parse_iteration_log(self.text.value)
         found = iteration.check_iteration_log(rows)
-        self.findings.value = _findings_html(found)
-        self.summary = (f"{len(rows)} iteration{'' if len(rows) == 1 else 's'}, "
-                        f"{len(found)} point{'' if len(found) == 1 else 's'} to work on.")
-        self.status.value = ""
+        return (f"{len(rows)} iteration{'' if len(rows) == 1 else 's'}, "
+                f"{len(found)} point{'' if len(found) == 1 else 's'} to work on."), found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
-            rows = iteration.parse_iteration_log(self.text.value)
-            cases.save_text(self._case.path, "iteration_log.csv", iteration.iteration_log_text(rows), overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        self.status.value = "<p>Saved iteration_log.csv in your case folder.</p>"
-
-    def __repr__(self) -> str:
-        return f"IterationLogForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        return {"iteration_log.csv": iteration.iteration_log_text(iteration.parse_iteration_log(self.text.value))}
 
 
-class StrategyForm(widgets.VBox):
+class StrategyForm(RuleForm):
     """The strategy assessment as YAML to edit; Check explains each rule; Save writes ``strategy_assessment.yaml``."""
 
     def __init__(self, text: str, case: Case | None = None) -> None:
-        self._case = case
         self.text = widgets.Textarea(value=text, layout=widgets.Layout(width="860px", height="320px"),
                                      continuous_update=False)
-        self.check = widgets.Button(description="Check", button_style="primary")
-        self.save = widgets.Button(description="Save to my case")
-        self.findings = widgets.HTML()
-        self.status = widgets.HTML()
-        self.summary = ""
-        super().__init__([widgets.HTML("<b style='font-size:15px'>strategy_assessment.yaml</b>"), self.text,
-                          widgets.HBox([self.check, self.save]), self.findings, self.status],
-                         layout=widgets.Layout(width="880px"))
-        self.check.on_click(lambda _b: self._update())
-        self.save.on_click(lambda _b: self._save())
-        self._update()
+        super().__init__([heading("strategy_assessment.yaml"), self.text], case)
 
     @classmethod
     def from_case(cls, slug: str) -> StrategyForm:
@@ -374,30 +239,9 @@ class StrategyForm(widgets.VBox):
             return cls(strategy.strategy_text(loaded.read("strategy_assessment.yaml")), loaded)
         return cls(_template_text("strategy_assessment.yaml"), loaded)
 
-    def _update(self) -> None:
-        try:
-            assessment = strategy.parse_strategy(self.text.value)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        found = strategy.check_strategy(assessment)
-        self.findings.value = _findings_html(found)
-        self.summary = (f"{len(found)} point{'' if len(found) == 1 else 's'} to work on: "
-                        f"{', '.join(f.rule for f in found)}." if found else "Every rule passes.")
-        self.status.value = ""
+    def checked(self) -> tuple[str, list[scoping.Finding]]:
+        found = strategy.check_strategy(strategy.parse_strategy(self.text.value))
+        return points_summary(found), found
 
-    def _save(self) -> None:
-        try:
-            if self._case is None or self._case.read_only:
-                raise StpError("This is a shipped case, which is read-only.",
-                               fix="Make your own with 'stp new-case my-case' and set CASE to it.")
-            assessment = strategy.parse_strategy(self.text.value)
-            cases.save_text(self._case.path, "strategy_assessment.yaml", strategy.strategy_text(assessment),
-                            overwrite=True)
-        except StpError as err:
-            self.status.value = err.to_html()
-            return
-        self.status.value = "<p>Saved strategy_assessment.yaml in your case folder.</p>"
-
-    def __repr__(self) -> str:
-        return f"StrategyForm: {self.summary}"
+    def texts(self) -> dict[str, str]:
+        return {"strategy_assessment.yaml": strategy.strategy_text(strategy.parse_strategy(self.text.value))}
