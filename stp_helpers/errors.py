@@ -22,6 +22,7 @@ from dataclasses import dataclass
 __all__ = [
     "StpError",
     "Problem",
+    "RuleFinding",
     "CaseFileError",
     "CaseNotFoundError",
     "CaseExistsError",
@@ -43,6 +44,25 @@ __all__ = [
 
 #: How many problems of one file are reported before the rest are summarised.
 MAX_REPORTED = 20
+
+
+@dataclass(frozen=True)
+class RuleFinding:
+    """One quality finding on a learner's artefact: the rule, the field, what is wrong and how to fix it.
+
+    Not raised: a draft that breaks a rule is work in progress, not an error.
+
+    >>> str(RuleFinding("SC-1", "client", "no client is named.", "Name who commissions the work."))
+    'SC-1 client: no client is named. Name who commissions the work.'
+    """
+
+    rule: str
+    field: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.field}: {self.problem} {self.fix}"
 
 
 @dataclass(frozen=True)

@@ -29,17 +29,8 @@ _WHERE = {"ES-1": "register at its latest snapshot, stakeholder by stakeholder",
 def strategy_rules(answer: Any, prediction: Any = None) -> Feedback:
     """Check the rules (ES-1 to ES-5) the example draft engagement plan breaks.
 
-    Parameters
-    ----------
-    answer : collection of str
-        Rule ids such as ``["ES-1"]`` (case, spaces and order do not count).
-    prediction : int, optional
-        How many rules the learner expected the draft to break.
-
-    Raises
-    ------
-    TypeError
-        When ``answer`` is a single string or not a collection.
+    ``answer`` is the rule ids the learner ticks, ``prediction`` how many they expected; see
+    :func:`stp_helpers.checks.rules.rules_feedback`.
     """
     if is_placeholder(answer):
         return your_turn()

@@ -47,17 +47,8 @@ def draft_points() -> tuple[Finding, ...]:
 def findings_rules(answer: Any, prediction: Any = None) -> Feedback:
     """Check the rules (FI-1 to FI-5, CB-1 to CB-5) the example draft findings break.
 
-    Parameters
-    ----------
-    answer : collection of str
-        Rule ids such as ``["FI-1", "CB-4"]`` (case, spaces and order do not count).
-    prediction : int, optional
-        How many rules the learner expected the draft to break.
-
-    Raises
-    ------
-    TypeError
-        When ``answer`` is a single string or not a collection.
+    ``answer`` is the rule ids the learner ticks, ``prediction`` how many they expected; see
+    :func:`stp_helpers.checks.rules.rules_feedback`.
     """
     if is_placeholder(answer):
         return your_turn()

@@ -27,17 +27,8 @@ _WHERE = {"FS-1": "axes and the drivers' scores", "FS-2": "success statements",
 def futures_rules(answer: Any, prediction: Any = None) -> Feedback:
     """Check the rules (FS-1 to FS-5) the example draft futures brief breaks.
 
-    Parameters
-    ----------
-    answer : collection of str
-        Rule ids such as ``["FS-1"]`` (case, spaces and order do not count).
-    prediction : int, optional
-        How many rules the learner expected the draft to break.
-
-    Raises
-    ------
-    TypeError
-        When ``answer`` is a single string or not a collection.
+    ``answer`` is the rule ids the learner ticks, ``prediction`` how many they expected; see
+    :func:`stp_helpers.checks.rules.rules_feedback`.
     """
     if is_placeholder(answer):
         return your_turn()

@@ -30,17 +30,8 @@ _WHERE = {"EI-1": "parties' 'ought' answers to each conflict's question",
 def ethics_rules(answer: Any, prediction: Any = None) -> Feedback:
     """Check the rules (EI-1 to EI-5) the example draft ethics record breaks.
 
-    Parameters
-    ----------
-    answer : collection of str
-        Rule ids such as ``["EI-1"]`` (case, spaces and order do not count).
-    prediction : int, optional
-        How many rules the learner expected the draft to break.
-
-    Raises
-    ------
-    TypeError
-        When ``answer`` is a single string or not a collection.
+    ``answer`` is the rule ids the learner ticks, ``prediction`` how many they expected; see
+    :func:`stp_helpers.checks.rules.rules_feedback`.
     """
     if is_placeholder(answer):
         return your_turn()

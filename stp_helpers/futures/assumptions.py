@@ -37,13 +37,12 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from stp_helpers.display import Markdown, join, md
-from stp_helpers.errors import CaseFileError
+from stp_helpers.errors import CaseFileError, RuleFinding
 from stp_helpers.futures.options import OptionScore, read_options
 from stp_helpers.futures.records import Futures
 from stp_helpers.futures.robustness import robust_choice
@@ -66,17 +65,8 @@ STARTER_OPTIONS = csv_text(_COLUMNS, [
                                                                                    "£k"))])
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One quality finding: the rule, the field, what is wrong and how to fix it."""
-
-    rule: str
-    field: str
-    problem: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.rule} {self.field}: {self.problem} {self.fix}"
+#: A quality finding: the rule, the field, what is wrong and how to fix it.
+Finding = RuleFinding
 
 
 def check_options(rows: Sequence[OptionScore], source_ids: Iterable[str], futures: Futures | None) -> list[Finding]:

@@ -32,14 +32,13 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from stp_helpers.display import Markdown, join, md
-from stp_helpers.errors import CaseFileError, StpError
+from stp_helpers.errors import CaseFileError, RuleFinding, StpError
 from stp_helpers.futures.records import (Axis, Claim, Driver, FutureScenario, Futures, Matrix, Quadrant, Signpost,
                                          classify_driver, read_drivers, read_futures)
 from stp_helpers.io.tables import csv_text
@@ -86,17 +85,8 @@ scenarios:
 """
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One quality finding: the rule, the field, what is wrong and how to fix it."""
-
-    rule: str
-    field: str
-    problem: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.rule} {self.field}: {self.problem} {self.fix}"
+#: A quality finding: the rule, the field, what is wrong and how to fix it.
+Finding = RuleFinding
 
 
 def check_brief(futures: Futures, drivers: Sequence[Driver] | None) -> list[Finding]:

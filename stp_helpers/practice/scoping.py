@@ -37,7 +37,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -45,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stp_helpers.case import Case
 from stp_helpers.display import Markdown, join, md
-from stp_helpers.errors import StpError
+from stp_helpers.errors import RuleFinding, StpError
 from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import read_yaml_model
 
@@ -109,17 +108,8 @@ class ScopingStatement(_Strict):
     basis: list[Claim] = Field(default_factory=list, description="the claims the statement rests on")
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One quality finding: the rule, the field, what is wrong and how to fix it."""
-
-    rule: str
-    field: str
-    problem: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.rule} {self.field}: {self.problem} {self.fix}"
+#: A quality finding: the rule, the field, what is wrong and how to fix it.
+Finding = RuleFinding
 
 
 def read_scoping(path: str | Path) -> ScopingStatement:

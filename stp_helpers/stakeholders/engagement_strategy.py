@@ -38,7 +38,6 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
@@ -46,7 +45,7 @@ import pandas as pd
 
 from stp_helpers.case import Case
 from stp_helpers.display import Markdown, join, md
-from stp_helpers.errors import CaseFileError, StpError
+from stp_helpers.errors import CaseFileError, RuleFinding, StpError
 from stp_helpers.stakeholders.engagement import (EngagementRecord, PlanItem, Workshop, WorkshopOutput,
                                                  engagement_yaml_text, read_engagement, suggest_plan)
 from stp_helpers.stakeholders.power import compare_snapshots, grid_table, influence_network
@@ -92,17 +91,8 @@ workshops: []
 """
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One quality finding: the rule, the field (or stakeholder), what is wrong and how to fix it."""
-
-    rule: str
-    field: str
-    problem: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.rule} {self.field}: {self.problem} {self.fix}"
+#: A quality finding: the rule, the field, what is wrong and how to fix it.
+Finding = RuleFinding
 
 
 def engagement_level(method: str) -> str | None:

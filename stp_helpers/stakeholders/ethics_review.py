@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +40,7 @@ import yaml
 
 from stp_helpers.case import Case
 from stp_helpers.display import Markdown, join, md
-from stp_helpers.errors import CaseFileError, StpError
+from stp_helpers.errors import CaseFileError, RuleFinding, StpError
 from stp_helpers.stakeholders.csh import (QUESTIONS, CshAnswer, CshGroup, CshRecord, check_csh, disagreement_table,
                                          same_answer)
 from stp_helpers.stakeholders.ethics import Check, EthicsRecord, ValueConflict, read_ethics
@@ -79,17 +78,8 @@ checks:
 """
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One quality finding: the rule, the field, what is wrong and how to fix it."""
-
-    rule: str
-    field: str
-    problem: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.rule} {self.field}: {self.problem} {self.fix}"
+#: A quality finding: the rule, the field, what is wrong and how to fix it.
+Finding = RuleFinding
 
 
 def party_group(csh: CshRecord, party: str) -> CshGroup | None:
