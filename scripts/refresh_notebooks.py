@@ -41,7 +41,7 @@ def main(argv: list[str]) -> None:
     targets = [Path(a) for a in argv] or [catalogue.notebook_path(e) for e in catalogue.entries()]
     for target in targets:
         refresh(target)
-    print(f"wrote {catalogue.write_ksb_index()}")  # the KSBs the notebooks state, for installs without them
+    print(f"wrote {catalogue.write_ksb_index()}")  # KSBs claimed, taught and assessed, for installs without notebooks
     print(f"wrote {', '.join(str(p) for p in guide.write_guides())}")  # glossary, reading list, path
 
 

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Entry", "CATALOGUE", "entries", "entry", "notebook_path", "gallery_html", "KINDS",
-           "coverage_table", "coverage_chart", "Gallery", "ksbs", "coverage_matrix", "ksb_coverage_chart"]
+           "coverage_table", "Gallery", "ksbs", "coverage_matrix", "KSB_INDEX", "KSB_TAG", "tagged_cells",
+           "taught", "assessed", "write_ksb_index", "ksb_table"]
 
 #: Kinds of notebook, in gallery order.
 KINDS = ("gallery", "foundation", "case", "method", "duty", "teaching")
@@ -354,33 +355,87 @@ _RANGE = re.compile(r"\b([KSB])(\d{1,2})\s*[–-]\s*\1?(\d{1,2})\b")
 _KSB = re.compile(r"\b[KSB]\d{1,2}\b")
 
 
-#: KSBs of every notebook, copied from the notebooks by :func:`write_ksb_index` for installs without them.
+#: KSBs of every notebook (claimed, taught, assessed), copied by :func:`write_ksb_index` for installs without them.
 KSB_INDEX = paths.PACKAGE_DIR / "data" / "notebook_ksbs.json"
+
+#: A cell tag naming a KSB the cell teaches, or assesses when the cell is an exercise's check (``check:exN``).
+KSB_TAG = "ksb:"
+
+
+def _indexed(item: Entry, field: str) -> tuple[str, ...]:
+    try:
+        return tuple(json.loads(KSB_INDEX.read_text(encoding="utf-8")).get(item.path, {}).get(field, ()))
+    except (OSError, ValueError, AttributeError):
+        return ()
 
 
 def ksbs(item: Entry) -> tuple[str, ...]:
-    """Return the KSBs a notebook states in its ``Standard:`` line, in standard order.
+    """Return the KSBs a notebook *claims* in its ``Standard:`` line, in standard order.
 
-    Ranges such as ``K1–K5`` are expanded.  The notebook is the one place the
-    KSBs of a notebook are written, so the gallery and the coverage matrix
-    read them from there; where the notebooks are not installed (a
-    practitioner's own repository with only the package), from the copy in
-    :data:`KSB_INDEX`.
+    Ranges such as ``K1–K5`` are expanded.  This is the notebook's own claim;
+    coverage is counted from tagged cells (:func:`taught`, :func:`assessed`).
+    Where the notebooks are not installed (a practitioner's own repository
+    with only the package), the copy in :data:`KSB_INDEX` is read.
     """
     path = notebook_path(item)
-    if not path.exists():
-        try:
-            return tuple(json.loads(KSB_INDEX.read_text(encoding="utf-8")).get(item.path, ()))
-        except (OSError, ValueError):
-            return ()
-    return _stated_ksbs(path)
+    return _stated_ksbs(path) if path.exists() else _indexed(item, "claimed")
+
+
+def tagged_cells(item: Entry) -> list[tuple[int, str, tuple[str, ...]]]:
+    """Return ``(cell index, role, KSB ids as tagged)`` for each cell of a notebook with a ``ksb:`` tag.
+
+    The role is ``"assessed"`` for an exercise's check cell (``check:exN``), else ``"taught"``.
+    Ids are returned as written, so a test can find a tag that names no KSB.
+
+    Examples
+    --------
+    >>> tagged_cells(entry("teaching/class.ipynb"))
+    [(7, 'taught', ('K1', 'B3'))]
+    """
+    nb = json.loads(notebook_path(item).read_text(encoding="utf-8"))
+    found = []
+    for index, cell in enumerate(nb["cells"]):
+        tags = cell.get("metadata", {}).get("tags", [])
+        named = tuple(t[len(KSB_TAG):] for t in tags if t.startswith(KSB_TAG))
+        if named:
+            role = "assessed" if any(t.startswith("check:") for t in tags) else "taught"
+            found.append((index, role, named))
+    return found
+
+
+def _tagged(item: Entry, role: str) -> tuple[str, ...]:
+    from stp_helpers.standard import KSB_IDS
+
+    if not notebook_path(item).exists():
+        return _indexed(item, role)
+    named = {k for _, r, ids in tagged_cells(item) if r == role for k in ids}
+    return tuple(k for k in KSB_IDS if k in named)
+
+
+def taught(item: Entry) -> tuple[str, ...]:
+    """Return the KSBs a notebook teaches: those tagged on its methods' and activities' cells.
+
+    >>> taught(entry("methods/stock_flow.ipynb"))
+    ('K1', 'S3')
+    """
+    return _tagged(item, "taught")
+
+
+def assessed(item: Entry) -> tuple[str, ...]:
+    """Return the KSBs a notebook assesses: those tagged on its exercises' check cells.
+
+    >>> assessed(entry("foundations/law_and_safety.ipynb"))
+    ('K4',)
+    """
+    return _tagged(item, "assessed")
 
 
 def write_ksb_index() -> Path:
-    """Copy every catalogue notebook's KSBs into :data:`KSB_INDEX`; return its path."""
+    """Copy every catalogue notebook's claimed, taught and assessed KSBs into :data:`KSB_INDEX`; return its path."""
     from stp_helpers.io.atomic import write_atomic
 
-    index = {item.path: list(_stated_ksbs(notebook_path(item))) for item in CATALOGUE}
+    index = {item.path: {"claimed": list(_stated_ksbs(notebook_path(item))), "taught": list(taught(item)),
+                         "assessed": list(assessed(item))} for item in CATALOGUE}
     return write_atomic(KSB_INDEX, json.dumps(index, indent=1, sort_keys=True) + "\n")
 
 
@@ -404,7 +459,9 @@ def _stated_ksbs(path: Path) -> tuple[str, ...]:
 def coverage_matrix() -> "pd.DataFrame":
     """Notebooks (rows) against duties 1–12 and KSBs (columns): True where covered.
 
-    The gallery is left out; it lists everything.
+    A KSB is covered by a notebook when one of its cells is tagged with it,
+    as taught or assessed; the ``Standard:`` line (:func:`ksbs`) is only the
+    notebook's claim.  The gallery is left out; it lists everything.
     """
     import pandas as pd
 
@@ -415,7 +472,29 @@ def coverage_matrix() -> "pd.DataFrame":
         if item.kind == "gallery":
             continue
         row = {f"Duty {d}": d in item.duties for d in range(1, 13)}
-        stated = set(ksbs(item))
-        row.update({k: k in stated for k in KSB_IDS})
+        covered = set(taught(item)) | set(assessed(item))
+        row.update({k: k in covered for k in KSB_IDS})
         rows[item.title] = row
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def ksb_table() -> "pd.DataFrame":
+    """One row per KSB: its title and the notebooks that teach, assess and claim it.
+
+    Read from the ``ksb:`` cell tags and the ``Standard:`` lines; notebooks are named by path.
+
+    >>> table = ksb_table()
+    >>> list(table.columns), len(table)
+    (['KSB', 'title', 'taught in', 'assessed in', 'claimed in'], 25)
+    """
+    import pandas as pd  # heavy: only the table needs it
+
+    from stp_helpers.standard import load_standard
+
+    listed = [e for e in entries() if e.kind != "gallery"]
+    found = {e.path: (taught(e), assessed(e), ksbs(e)) for e in listed}
+    rows = [{"KSB": k.id, "title": k.title,
+             **{column: ", ".join(p for p, sets in found.items() if k.id in sets[i])
+                for i, column in enumerate(("taught in", "assessed in", "claimed in"))}}
+            for k in load_standard().ksbs]
+    return pd.DataFrame(rows)

@@ -53,21 +53,30 @@ def test_coverage_matrix_lists_every_ksb_of_the_standard() -> None:
     for item in catalogue.entries():
         if item.kind != "gallery":
             row = matrix.loc[item.title]
-            assert {k for k in KSB_IDS if row[k]} == set(catalogue.ksbs(item))
+            assert {k for k in KSB_IDS if row[k]} == set(catalogue.taught(item)) | set(catalogue.assessed(item))
 
 
-def test_every_ksb_is_evidenced_by_a_notebook() -> None:
+def test_every_ksb_is_claimed_and_the_untaught_ones_are_known() -> None:
+    """Every KSB is claimed by a notebook; coverage counts only tagged cells, and its gaps are listed here.
+
+    B7 (resilient) is claimed by every duty notebook but no cell teaches or assesses it yet.  When a notebook
+    comes to teach it, remove it from the list.
+    """
     matrix = catalogue.coverage_matrix()
-    assert [k for k in KSB_IDS if not matrix[k].any()] == []
+    assert [k for k in KSB_IDS if not matrix[k].any()] == ["B7"]
+    claimed = {k for e in catalogue.entries() if e.kind != "gallery" for k in catalogue.ksbs(e)}
+    assert claimed == set(KSB_IDS)
     assert all(matrix[f"Duty {d}"].any() for d in range(1, 13))
 
 
 def test_ksb_index_matches_the_notebooks() -> None:
     """The copy of each notebook's KSBs shipped in the package (for installs without notebooks) is current.
 
-    After changing a notebook's "Standard:" line, run scripts/refresh_notebooks.py (it rewrites the copy).
+    After changing a notebook's "Standard:" line or its ksb: tags, run scripts/refresh_notebooks.py (it rewrites
+    the copy).
     """
     import json
 
     index = json.loads(catalogue.KSB_INDEX.read_text(encoding="utf-8"))
-    assert index == {e.path: list(catalogue.ksbs(e)) for e in catalogue.CATALOGUE}
+    assert index == {e.path: {"claimed": list(catalogue.ksbs(e)), "taught": list(catalogue.taught(e)),
+                              "assessed": list(catalogue.assessed(e))} for e in catalogue.CATALOGUE}

@@ -23,7 +23,7 @@ def coverage_chart() -> "alt.Chart":
 
 
 def ksb_coverage_chart() -> "alt.LayerChart":
-    """Bar chart of how many notebooks evidence each KSB, titled with the gaps."""
+    """Bar chart of how many notebooks teach or assess each KSB (tagged cells), titled with the gaps."""
     matrix = catalogue.coverage_matrix()
     counts = pd.DataFrame({"ksb": list(KSB_IDS), "notebooks": [int(matrix[k].sum()) for k in KSB_IDS]})
     gaps = [k for k, n in zip(counts["ksb"], counts["notebooks"]) if n == 0]
@@ -31,4 +31,4 @@ def ksb_coverage_chart() -> "alt.LayerChart":
              else f"{25 - len(gaps)} of 25 KSBs are evidenced; still missing: {', '.join(gaps)}")
     return bar_chart(counts, category="ksb", value="notebooks", value_title="Notebooks (count)",
                      category_title="KSB of ST0787", title=title, order=list(KSB_IDS),
-                     subtitle="Read from each notebook's 'Standard:' line")
+                     subtitle="Counted from cells tagged with a KSB where a notebook teaches or assesses it")
