@@ -117,7 +117,11 @@ def regret_chart(payoffs: pd.DataFrame, *, better: str = "higher", unit: str = "
     unit_text = f" ({unit})" if unit else ""
     base = alt.Chart(long).encode(
         x=alt.X("scenario:N", sort=columns, title=["Scenario", "(last column: each", "option's largest regret)"],
-                axis=alt.Axis(labelAngle=0, labelLimit=0, grid=False, labelExpr=wrap_expr(6))),
+                # On a phone five columns leave each name about 50 px: the names stand on end there.
+                axis=alt.Axis(labelAngle={"expr": "width < 380 ? -90 : 0"},
+                              labelAlign={"expr": "width < 380 ? 'right' : 'center'"},
+                              labelBaseline={"expr": "width < 380 ? 'middle' : 'top'"},
+                              labelLimit=0, grid=False, labelExpr=f"width < 380 ? datum.label : {wrap_expr(6)}")),
         y=alt.Y("option:N", sort=options, title="Option", axis=alt.Axis(grid=False, labelLimit=160)))
     top = float(long["regret"].max()) or 1.0
     heat = layout.heat_layers(base, "regret", "label", title=f"Regret{unit_text}", domain=[0, top],
