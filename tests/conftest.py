@@ -191,6 +191,21 @@ def visit(browser: object) -> Iterator[Visit]:
         context.close()
 
 
+def assert_rendered_offline(visit: Visit) -> None:
+    """A Voilà page as a learner sees it: a chart drawn, no error or traceback, code stripped, nothing
+    requested beyond 127.0.0.1, no failed request and no console error."""
+    page = visit.page
+    assert page.locator(CHART).count() >= 1
+    errors = page.locator('[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error')
+    assert errors.count() == 0, errors.first.inner_text()
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "Error" not in body.split("References")[0].replace("StpError", "")
+    assert page.locator(".jp-InputArea-editor, .cm-editor").count() == 0, "code sources are stripped"
+    assert visit.external == [], f"requests left 127.0.0.1: {visit.external}"
+    assert visit.failed == [], f"failed requests: {visit.failed}"
+    assert visit.console_errors == [], visit.console_errors
+
+
 def open_app(visit: Visit, base: str, item: catalogue.Entry) -> None:
     """Open a catalogue notebook in Voilà and wait for its first chart and for the network to settle."""
     visit.page.goto(item.voila_url(base), wait_until="domcontentloaded", timeout=120_000)

@@ -16,7 +16,7 @@ import re
 from functools import cache
 
 import pytest
-from conftest import Visit
+from conftest import Visit, assert_rendered_offline, open_app
 
 from stp_helpers import case, catalogue, report, sd
 from stp_helpers.futures import options
@@ -395,10 +395,11 @@ def test_each_exercise_app_checks_answers_and_keeps_the_model_answer_back(path: 
                                                                          visit: Visit) -> None:
     item = catalogue.entry(path)
     page = visit.page
-    page.goto(item.voila_url(voila_server), wait_until="domcontentloaded", timeout=180_000)
+    open_app(visit, voila_server, item)
     apps = page.locator(".stp-exercise")
     apps.nth(len(JOURNEYS[path]) - 1).wait_for(timeout=180_000)
     assert apps.count() == len(JOURNEYS[path])
+    assert_rendered_offline(visit)  # the page as test_browser.py checks every other notebook
     html = page.content()
     assert "Show a solution" not in html
     for journey in JOURNEYS[path]:
