@@ -3,7 +3,7 @@
 The graph model itself (building and validating a CLD) is
 :mod:`stp_helpers.io.cld_graph`, so readers can build graphs without the
 analysis.  This package only re-exports; the code lives in its modules:
-``loops``, ``structure``, ``compare``, ``archetypes``.
+``loops``, ``structure``, ``compare``, ``archetypes``, ``hypothesis``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,10 @@ from stp_helpers.cld.archetypes import (
     find_archetypes,
 )
 
+from stp_helpers.cld import hypothesis
+
 __all__ = [
+    "hypothesis",
     "ARCHETYPES",
     "ArchetypeMatch",
     "ArchetypeResult",

@@ -1,7 +1,7 @@
 """Evaluation: logic models and theories of change, contribution analysis, measures and SPC charts.
 
 This package only re-exports; the code lives in its modules:
-``logic_model``, ``contribution``, ``spc``, ``indicators``.
+``logic_model``, ``contribution``, ``spc``, ``indicators``, ``monitoring``, ``patterns``.
 """
 
 from __future__ import annotations
@@ -66,7 +66,12 @@ from stp_helpers.evaluation.spc import (
 )
 from stp_helpers.evaluation import indicators
 
+from stp_helpers.evaluation import monitoring
+from stp_helpers.evaluation import patterns
+
 __all__ = [
+    "monitoring",
+    "patterns",
     "Alternative",
     "ContributionRecord",
     "ContributionVerdict",

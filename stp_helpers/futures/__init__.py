@@ -1,7 +1,7 @@
 """Futures: drivers and scenario structures, robustness of options across scenarios, options appraisal.
 
 This package only re-exports; the code lives in its modules:
-``records``, ``scenarios``, ``payoff_tables``, ``robustness``, ``options``.
+``records``, ``scenarios``, ``payoff_tables``, ``robustness``, ``options``, ``brief``, ``assumptions``.
 """
 
 from __future__ import annotations
@@ -90,7 +90,12 @@ from stp_helpers.futures.options import (
     weight_sensitivity,
 )
 
+from stp_helpers.futures import brief
+from stp_helpers.futures import assumptions
+
 __all__ = [
+    "brief",
+    "assumptions",
     "AS_WRITTEN",
     "Appraisal",
     "Axis",

@@ -1,7 +1,7 @@
 """Stakeholders: the register and power/interest, Critical Systems Heuristics, ethics and engagement.
 
 This package only re-exports; the code lives in its modules:
-``register``, ``power``, ``csh``, ``ethics``, ``engagement``.
+``register``, ``power``, ``csh``, ``ethics``, ``engagement``, ``engagement_strategy``, ``ethics_review``.
 """
 
 from __future__ import annotations
@@ -113,7 +113,12 @@ from stp_helpers.stakeholders.engagement import (
     unengaged,
 )
 
+from stp_helpers.stakeholders import engagement_strategy
+from stp_helpers.stakeholders import ethics_review
+
 __all__ = [
+    "engagement_strategy",
+    "ethics_review",
     "BIAS_CHECKLIST",
     "CHECK_ITEMS",
     "Check",
