@@ -4,7 +4,10 @@ An image is accepted when its **content** is PNG, JPEG or SVG (magic bytes,
 not the file name), it is no larger than :data:`MAX_IMAGE_BYTES`, and its
 extension agrees with its content.  An SVG must be a plain drawing: no
 scripts, event handlers or links to other sites, because the workbook shows
-it inline and offline.  A refused upload changes nothing on disk.
+it inline and offline.  A PNG or JPEG is decoded by Pillow and written again
+from its pixels (:func:`reencode_raster`), so nothing hidden after or inside
+the image (another file, a script, its EXIF location) is kept.  A refused
+upload changes nothing on disk.
 
 Examples
 --------
@@ -19,8 +22,10 @@ stp_helpers.errors.ImageError: picture.png is not a PNG, JPEG or SVG image (its 
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import warnings
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
@@ -30,9 +35,11 @@ from stp_helpers.io.atomic import write_atomic
 from stp_helpers import paths
 from stp_helpers.errors import CaseExistsError, ImageError
 
-__all__ = ["ImageError", "MAX_IMAGE_BYTES", "IMAGE_NAMES", "SVG_ELEMENTS", "image_kind", "svg_problem", "too_large",
-           "save_rich_picture"]
+__all__ = ["ImageError", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "IMAGE_NAMES", "SVG_ELEMENTS", "image_kind",
+           "svg_problem", "too_large", "reencode_raster", "save_rich_picture"]
 
+#: Most pixels a rich picture may have (a 6,000 by 4,000 photograph); more is refused, not decoded.
+MAX_IMAGE_PIXELS = 24_000_000
 #: Largest rich picture image accepted (bytes): 5 MB.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 #: The file name an image is saved under in a case folder, by kind.
@@ -174,6 +181,53 @@ def svg_problem(data: bytes) -> str | None:
     return None
 
 
+def reencode_raster(data: bytes, kind: str, name: str = "the upload") -> bytes:
+    """Decode a PNG or JPEG with Pillow and encode its pixels again, dropping everything else.
+
+    Trailing bytes (a PNG followed by HTML), text chunks, EXIF (with any GPS
+    position) and ICC profiles are not copied.  An image that does not decode,
+    or has more than :data:`MAX_IMAGE_PIXELS` pixels, is refused.
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> raw = io.BytesIO()
+    >>> Image.new("RGB", (4, 3), "white").save(raw, format="PNG")
+    >>> clean = reencode_raster(raw.getvalue() + b"<script>alert(1)</script>", "png")
+    >>> clean.startswith(b"\\x89PNG") and b"<script>" not in clean
+    True
+    >>> reencode_raster(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(16), "png", "map.png")
+    Traceback (most recent call last):
+    ...
+    stp_helpers.errors.ImageError: map.png does not decode as a PNG image. Export the drawing again as PNG, JPEG or SVG and upload that file.
+    """
+    from PIL import Image, UnidentifiedImageError  # Pillow: only an upload needs it
+
+    fmt = {"png": "PNG", "jpeg": "JPEG"}[kind]
+    refused = ImageError(f"{name} does not decode as a {kind.upper()} image.",
+                         "Export the drawing again as PNG, JPEG or SVG and upload that file.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(bytes(data)), formats=[fmt]) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise ImageError(f"{name} is {image.width} by {image.height} pixels, more than "
+                                     f"{MAX_IMAGE_PIXELS / 1e6:.0f} million.",
+                                     "Export it smaller (e.g. 1600 pixels wide) and upload it again.")
+                image.load()
+                pixels = image.convert("RGBA" if image.mode in ("P", "LA", "RGBA", "PA") else "RGB") \
+                    if fmt == "PNG" else image.convert("RGB")
+    except ImageError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError) as err:
+        raise refused from err
+    out = io.BytesIO()
+    pixels.save(out, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
+    return out.getvalue()
+
+
 def save_rich_picture(folder: str | os.PathLike[str], data: bytes, name: str, *, overwrite: bool = False) -> Path:
     """Check an image and write it into a case folder as ``rich_picture.<ext>``, atomically.
 
@@ -214,4 +268,5 @@ def save_rich_picture(folder: str | os.PathLike[str], data: bytes, name: str, *,
     if target.exists() and not overwrite:
         raise CaseExistsError(f"{paths.relative(target)} already exists.",
                               fix="Confirm that it should be replaced.")
-    return write_atomic(target, bytes(data))
+    clean = bytes(data) if kind == "svg" else reencode_raster(data, kind, Path(str(name)).name or "the upload")
+    return write_atomic(target, clean)
