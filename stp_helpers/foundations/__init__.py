@@ -2,12 +2,12 @@
 
 The wing's modules: :mod:`~stp_helpers.foundations.content` (the teaching
 content as validated data), :mod:`~stp_helpers.foundations.concepts`,
-:mod:`~stp_helpers.foundations.sosm`, :mod:`~stp_helpers.foundations.learning`
-and :mod:`~stp_helpers.foundations.law`.  This file only re-exports them.
+:mod:`~stp_helpers.foundations.sosm`, :mod:`~stp_helpers.foundations.learning`,
+:mod:`~stp_helpers.foundations.resilience` and :mod:`~stp_helpers.foundations.law`.  This file only re-exports them.
 """
 
-from stp_helpers.foundations import concepts, content, law, learning, sosm
+from stp_helpers.foundations import concepts, content, law, learning, resilience, sosm
 from stp_helpers.foundations.content import load_foundations
 from stp_helpers.foundations.sosm import Placement, classify, place
 
-__all__ = ["concepts", "content", "law", "learning", "sosm", "load_foundations", "Placement", "classify", "place"]
+__all__ = ["concepts", "content", "law", "learning", "resilience", "sosm", "load_foundations", "Placement", "classify", "place"]
