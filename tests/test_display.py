@@ -13,7 +13,7 @@ from stp_helpers import duties, paths, scoping
 from stp_helpers.charts import cld_draw
 from stp_helpers.display import HTML, Block, Markdown, bullets, escape_md, html, join, md, numbered, table_html
 from stp_helpers.futures import options
-from stp_helpers.ssm import records
+from stp_helpers.ssm import definitions, records, report
 
 ATTACK = '<img src=x onerror="alert(1)"> [go](javascript:alert(1)) $x$ *b* `c` | # _u_'
 
@@ -117,10 +117,10 @@ def test_archetype_notes_and_ssm_report_escape_labels() -> None:
                          [("a", ATTACK), ("b", "b"), ("c", "c")])
     notes = cld_draw.archetype_notes(find_archetypes(graph))
     assert "<img" not in notes.text
-    rec = records.SsmRecord(situation=ATTACK, worldviews=[records.make_catwoe("carer", owners=ATTACK)])
-    report = records.report_markdown(rec)
-    no_markup(report.text)
-    assert report.text.startswith("## Soft Systems Methodology")
+    rec = records.SsmRecord(situation=ATTACK, worldviews=[definitions.make_catwoe("carer", owners=ATTACK)])
+    written = report.report_markdown(rec)
+    no_markup(written.text)
+    assert written.text.startswith("## Soft Systems Methodology")
 
 
 def test_trade_offs_escape_option_and_criterion_names() -> None:

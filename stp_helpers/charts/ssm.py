@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from stp_helpers.ssm.records import make_catwoe
+>>> from stp_helpers.ssm.definitions import make_catwoe
 >>> chart = check_chart([make_catwoe("a"), make_catwoe("b", owners="the council")])
 >>> chart.to_dict()["title"]["text"]
 'a has the most to look at: 4 of 8 checks'

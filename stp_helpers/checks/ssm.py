@@ -25,7 +25,8 @@ from stp_helpers.checks.inputs import Choice, Choices, Column, Number, Table
 from stp_helpers.checks.matching import Vocabulary
 from stp_helpers.checks.prediction import count_note
 from stp_helpers.display import Markdown
-from stp_helpers.ssm.records import Activity, ActivityModel, Catwoe, make_catwoe
+from stp_helpers.ssm.definitions import make_catwoe
+from stp_helpers.ssm.records import Activity, ActivityModel, Catwoe
 from stp_helpers.ssm.quality import check_catwoe, check_transformation
 
 __all__ = ["T_EXERCISE", "t_exercise", "t_errors", "plymouth_catwoe", "salford_model",

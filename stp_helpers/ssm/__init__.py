@@ -1,12 +1,17 @@
 """Soft systems methodology: CATWOE records, root definitions, quality rules and the rich picture.
 
 This package only re-exports; the code lives in its modules:
-``records``, ``quality``, ``models``, ``rich_picture``.
+``records``, ``definitions``, ``report``, ``quality``, ``models``, ``rich_picture``.
 """
 
 from __future__ import annotations
 
+from stp_helpers.ssm import definitions
+from stp_helpers.ssm.definitions import PQR, default_pqr, make_catwoe, parse_pqr, pqr_of, root_definition
 from stp_helpers.ssm import records
+from stp_helpers.ssm import report
+from stp_helpers.ssm.report import (catwoe_table, changes_to_act_on, comparison_table, five_es_table, report_markdown,
+                                    stages_table)
 from stp_helpers.ssm.records import (
     Activity,
     ActivityModel,
@@ -17,27 +22,15 @@ from stp_helpers.ssm.records import (
     ELEMENTS,
     FIVE_ES,
     Measures,
-    PQR,
     RichPicture,
     STAGES,
     SsmRecord,
     Transformation,
-    catwoe_table,
-    changes_to_act_on,
-    comparison_table,
-    default_pqr,
-    five_es_table,
-    make_catwoe,
-    parse_pqr,
     parse_ssm_text,
-    pqr_of,
     read_ssm,
     record_from_dict,
-    report_markdown,
-    root_definition,
     save_ssm,
     ssm_yaml,
-    stages_table,
 )
 from stp_helpers.ssm import quality
 from stp_helpers.ssm.quality import (
@@ -78,6 +71,8 @@ from stp_helpers.ssm.rich_picture import (
 )
 
 __all__ = [
+    "definitions",
+    "report",
     "ARTICLES",
     "Activity",
     "ActivityModel",

@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 
-from stp_helpers.ssm.records import FIVE_ES, Catwoe, pqr_of, root_definition
+from stp_helpers.ssm.definitions import pqr_of, root_definition
+from stp_helpers.ssm.records import FIVE_ES, Catwoe
 
 __all__ = [
     "Finding", "TVerdict", "RESOURCE_WORDS", "MIN_ACTIVITIES", "MAX_ACTIVITIES",
@@ -278,7 +279,7 @@ def check_catwoe(catwoe: Catwoe) -> list[Finding]:
 
     Examples
     --------
-    >>> from stp_helpers.ssm.records import make_catwoe
+    >>> from stp_helpers.ssm.definitions import make_catwoe
     >>> cw = make_catwoe("x", customers="carers", actors="respite workers",
     ...                  transformation=("need for respite care", "need for respite care met"),
     ...                  worldview="a break helps carers keep caring", environment="the respite budget")

@@ -14,39 +14,24 @@ Checkland & Scholes 1990):
   **comparison** with the real situation (stage 5) and candidate changes
   (stage 6).
 
-This module holds the records, the reader and writer, the PQR sentence and
-the tables a notebook shows.  The formative checks (rule ids of methods.md
-§1) are in :mod:`stp_helpers.ssm.quality`; the drawing in
+This module holds the records, the reader and the writer.  The root
+definition and its PQR sentence are in :mod:`stp_helpers.ssm.definitions`;
+the tables and report a notebook shows in :mod:`stp_helpers.ssm.report`; the formative checks (rule ids of
+methods.md §1) in :mod:`stp_helpers.ssm.quality`; the drawing in
 :mod:`stp_helpers.charts.ssm_draw`; rich picture images in
 :mod:`stp_helpers.ssm.rich_picture`.
-
-Examples
---------
->>> cw = make_catwoe("carer", customers="carers of people with dementia",
-...                  actors="respite workers", transformation=("need for respite care",
-...                  "need for respite care met"), worldview="carers who get a break care for longer",
-...                  owners="the council", environment="the respite budget")
->>> root_definition(cw)
-'A system owned by the council to turn need for respite care into need for respite care met by … in order to ….'
->>> parse_pqr("A council-owned system to reduce repeat homelessness by coordinating casework "
-...           "in order to help residents keep secure tenancies.")
-PQR(p='reduce repeat homelessness', q='coordinating casework', r='help residents keep secure tenancies')
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stp_helpers import paths
-from stp_helpers.display import Markdown, join, md
-from stp_helpers.errors import CaseFileError, Problem, StpError
+from stp_helpers.errors import CaseFileError, Problem
 from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import load_yaml, problems_from
 from stp_helpers.io.saving import save_text
@@ -54,11 +39,9 @@ from stp_helpers.io.saving import save_text
 __all__ = [
     "STAGES", "FIVE_ES", "ELEMENTS",
     "Concern", "Conflict", "RichPicture", "Transformation", "Measures", "Catwoe",
-    "Activity", "ComparisonRow", "ActivityModel", "SsmRecord", "PQR",
-    "make_catwoe", "default_pqr", "pqr_of", "root_definition", "parse_pqr",
+    "Activity", "ComparisonRow", "ActivityModel", "SsmRecord",
     "read_ssm", "ssm_yaml", "save_ssm", "parse_ssm_text",
-    "stages_table", "catwoe_table", "five_es_table", "comparison_table", "changes_to_act_on",
-    "report_markdown", "record_from_dict",
+    "record_from_dict",
 ]
 
 #: The seven stages of SSM (Checkland 1981), sphere and artefact (methods.md §1.1).
@@ -236,128 +219,6 @@ class SsmRecord(_Strict):
 
 # ----- building and reading a root definition -----
 
-def make_catwoe(
-    id: str, *, customers: str = "", actors: str = "", transformation: Sequence[str] = ("", ""),
-    worldview: str = "", owners: str = "", environment: str = "", stakeholder: str = "",
-    p: str = "", q: str = "", r: str = "", measures: dict[str, str] | None = None,
-    source: str | None = None,
-) -> Catwoe:
-    """Return a :class:`Catwoe` from plain strings (``transformation`` is ``(input, output)``).
-
-    Raises
-    ------
-    StpError
-        When a field is the wrong shape (e.g. an id with spaces).
-
-    Examples
-    --------
-    >>> make_catwoe("c1", transformation=("funding", "services")).transformation
-    Transformation(input='funding', output='services')
-    >>> make_catwoe("my view")
-    Traceback (most recent call last):
-    ...
-    stp_helpers.errors.StpError: CATWOE 'my view': the id should hold only letters, digits, '-' or '_'. Write it without spaces, e.g. 'my-view'.
-    """
-    if isinstance(transformation, str) or len(transformation) != 2:
-        raise StpError("transformation should be a pair (input, output).",
-                       'For example: ("need for respite care", "need for respite care met").')
-    data = dict(id=id, stakeholder=stakeholder, customers=customers, actors=actors,
-                transformation={"input": transformation[0], "output": transformation[1]},
-                worldview=worldview, owners=owners, environment=environment, p=p, q=q, r=r,
-                measures=measures or {}, source=source)
-    try:
-        return Catwoe.model_validate(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(x) for x in first["loc"])
-        if field == "id":
-            raise StpError(f"CATWOE {id!r}: the id should hold only letters, digits, '-' or '_'.",
-                           f"Write it without spaces, e.g. {'-'.join(str(id).split()) or 'my-view'!r}.") from err
-        raise StpError(f"CATWOE {id!r}: field \"{field}\": {first['msg']}.", "Give each element as text.") from err
-
-
-class PQR(NamedTuple):
-    """The three parts of a root definition: do P by Q in order to R."""
-
-    p: str
-    q: str
-    r: str
-
-
-def _lower_first(text: str) -> str:
-    text = " ".join(text.split()).rstrip(".")
-    first = text.split(" ", 1)[0] if text else ""
-    if len(first) > 1 and first.isupper():
-        return text  # an acronym such as NHS
-    return text[:1].lower() + text[1:]
-
-
-def default_pqr(catwoe: Catwoe) -> PQR:
-    """Return the PQR generated from a CATWOE, a starting point to edit.
-
-    In the PQR form (Checkland & Scholes 1990; Wilson 2001) P is what the
-    system does, Q how it does it and R the longer-term aim the
-    transformation serves.  Only P follows from the CATWOE (it turns T's
-    input into its output).  Q (the means) and R (the aim) are the analyst's
-    judgement: the actors say who works, not how, and the worldview says why
-    T makes sense, not what it serves.  So Q and R stay blank until written,
-    and the sentence shows the gap.
-
-    Examples
-    --------
-    >>> default_pqr(make_catwoe("x", transformation=("residents at risk", "residents housed"),
-    ...             actors="caseworkers", worldview="A home comes first"))
-    PQR(p='turn residents at risk into residents housed', q='', r='')
-    """
-    t = catwoe.transformation
-    p = f"turn {t.input.strip()} into {t.output.strip()}" if t.input.strip() and t.output.strip() else ""
-    return PQR(p, "", "")
-
-
-def pqr_of(catwoe: Catwoe) -> PQR:
-    """Return the root definition's P, Q and R: the learner's wording where given, else generated."""
-    made = default_pqr(catwoe)
-    return PQR(*(_lower_first(mine) if mine.strip() else auto
-                 for mine, auto in zip((catwoe.p, catwoe.q, catwoe.r), made)))
-
-
-def root_definition(catwoe: Catwoe) -> str:
-    """Return the root definition sentence: a system owned by O to P by Q in order to R.
-
-    Missing parts read ``…`` so the sentence shows what is still to write.
-
-    Examples
-    --------
-    >>> root_definition(make_catwoe("x", owners="the council"))
-    'A system owned by the council to … by … in order to ….'
-    """
-    p, q, r = (part or "…" for part in pqr_of(catwoe))
-    owner = catwoe.owners.strip()
-    head = f"A system owned by {owner}" if owner else "A system"
-    return f"{head} to {p} by {q} in order to {r}."
-
-
-_PQR = re.compile(r"\bto\s+(?P<P>.+?)\s+by\s+(?P<Q>.+?)\s+in order to\s+(?P<R>.+?)\.?$", re.I | re.S)
-
-
-def parse_pqr(sentence: str) -> PQR | None:
-    """Split a root definition written as 'to P by Q in order to R' (methods.md §1.4).
-
-    Returns None when the sentence does not have that form.
-
-    Examples
-    --------
-    >>> parse_pqr("Reduce homelessness.") is None
-    True
-    """
-    match = _PQR.search(" ".join(str(sentence).split()))
-    if match is None:
-        return None
-    return PQR(match["P"].strip(), match["Q"].strip(), match["R"].strip())
-
-
-# ----- reading and writing ssm.yaml -----
-
 def _cross_problems(record: SsmRecord, name: str, lines: dict, folder: Path | None = None) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -487,6 +348,7 @@ def ssm_yaml(record: SsmRecord) -> str:
 
     Examples
     --------
+    >>> from stp_helpers.ssm.definitions import make_catwoe
     >>> rec = SsmRecord(situation="respite care", worldviews=[make_catwoe("carer", owners="council")])
     >>> print(ssm_yaml(rec))
     situation: respite care
@@ -511,96 +373,3 @@ def save_ssm(record: SsmRecord, folder: str | Path, *, overwrite: bool = False) 
 
 
 # ----- tables and the report section -----
-
-def stages_table() -> pd.DataFrame:
-    """Return the seven stages of SSM as a table (methods.md §1.1)."""
-    return pd.DataFrame(STAGES, columns=["stage", "name", "sphere", "artefact"]).set_index("stage")
-
-
-def catwoe_table(worldviews: Iterable[Catwoe]) -> pd.DataFrame:
-    """Return CATWOE side by side: one column per worldview, one row per element.
-
-    Examples
-    --------
-    >>> catwoe_table([make_catwoe("a", customers="carers")]).loc["C customers", "a"]
-    'carers'
-    """
-    columns = {}
-    for cw in worldviews:
-        p, q, r = pqr_of(cw)
-        columns[cw.id] = {
-            "stakeholder": cw.stakeholder, "C customers": cw.customers, "A actors": cw.actors,
-            "T transformation": str(cw.transformation), "W worldview": cw.worldview,
-            "O owners": cw.owners, "E environment": cw.environment, "P what": p, "Q how": q, "R why": r,
-        }
-    return pd.DataFrame(columns)
-
-
-def five_es_table(worldviews: Iterable[Catwoe]) -> pd.DataFrame:
-    """Return the 5E measures: one row per E, one column per worldview ('' when unused)."""
-    return pd.DataFrame({cw.id: {e: getattr(cw.measures, e) for e in FIVE_ES} for cw in worldviews})
-
-
-def comparison_table(model: ActivityModel) -> pd.DataFrame:
-    """Return the stage 5 comparison: one row per activity, uncovered ones marked 'not compared'."""
-    rows = {row.activity: row for row in model.comparison}
-    out = []
-    for act in model.activities:
-        row = rows.get(act.id)
-        out.append({
-            "activity": act.id, "label": act.label, "kind": act.kind,
-            "exists": row.exists if row else "not compared",
-            "how done": row.how_done if row else "", "how judged": row.how_judged if row else "",
-            "change": row.change if row else "",
-            "desirable": bool(row and row.desirable), "feasible": bool(row and row.feasible),
-        })
-    return pd.DataFrame(out).set_index("activity")
-
-
-def changes_to_act_on(model: ActivityModel) -> list[str]:
-    """Return the changes flagged both desirable and feasible (CMP-2): those that reach stage 7."""
-    return [f"{row.activity}: {row.change}" for row in model.comparison
-            if row.change.strip() and row.desirable and row.feasible]
-
-
-def report_markdown(record: SsmRecord, *, title: str = "Soft Systems Methodology",
-                    cite: str | None = None) -> Markdown:
-    """Return the report section: root definitions, activity models and comparisons.
-
-    The text is Markdown (it also renders as HTML in a notebook); paste it
-    into a report or convert it with any Markdown tool.  Case text is
-    escaped (:func:`stp_helpers.display.md`).
-
-    Examples
-    --------
-    >>> rec = SsmRecord(situation="respite care", worldviews=[make_catwoe("carer", owners="the council")])
-    >>> print(report_markdown(rec).text.splitlines()[0])
-    ## Soft Systems Methodology
-    """
-    out = [md("## {title}\n\n**Situation.** {situation}\n", title=title, situation=record.situation)]
-    if cite:
-        out += [md("Source: {cite}.\n", cite=cite)]
-    out += [Markdown("### Root definitions\n")]
-    for cw in record.worldviews:
-        who = " ({who})" if cw.stakeholder else ""
-        out += [md("- **{id}**" + who + ": {definition}", id=cw.id, who=cw.stakeholder or "",
-                   definition=root_definition(cw))]
-    for model in record.models:
-        out += [md("\n### Activity model {id} (from {root})\n", id=model.id, root=model.root)]
-        for act in model.activities:
-            deps = " (after {deps})" if act.after else ""
-            tag = "" if act.kind == "operational" else " [{kind}]"
-            out.append(md(f"{model.activities.index(act) + 1}. {{label}}{tag}{deps}", label=act.label,
-                          kind=act.kind, deps=", ".join(act.after)))
-        if model.comparison or model.activities:
-            table = comparison_table(model)
-            out += [Markdown("\n| Activity | Exists? | How done | How judged | Candidate change |\n"
-                             "| --- | --- | --- | --- | --- |")]
-            for aid, row in table.iterrows():
-                out.append(md("| {label} | {exists} | {done} | {judged} | {change} |", label=row["label"],
-                              exists=row["exists"], done=row["how done"], judged=row["how judged"],
-                              change=row["change"]))
-        changes = changes_to_act_on(model)
-        out += [md("\n**Changes both desirable and feasible:** {changes}",
-                   changes="; ".join(changes) if changes else "none yet.")]
-    return join(out)

@@ -30,7 +30,9 @@ from stp_helpers import case as cases
 from stp_helpers import charts
 from stp_helpers.charts.ssm import check_chart
 from stp_helpers.errors import StpError
-from stp_helpers.ssm.records import FIVE_ES, Catwoe, SsmRecord, catwoe_table, default_pqr, make_catwoe, read_ssm, root_definition, save_ssm
+from stp_helpers.ssm.definitions import default_pqr, make_catwoe, root_definition
+from stp_helpers.ssm.records import FIVE_ES, Catwoe, SsmRecord, read_ssm, save_ssm
+from stp_helpers.ssm.report import catwoe_table
 from stp_helpers.ssm.quality import check_catwoe
 from stp_helpers.ssm.models import findings_html, findings_text
 from stp_helpers.charts.ssm_draw import draw_activity_model
