@@ -70,6 +70,11 @@ class PlanFinding:
     problem: str
     fix: str
 
+    @property
+    def field(self) -> str:
+        """``where`` under the name every rule finding gives its place (the forms' findings list reads it)."""
+        return self.where
+
     def __str__(self) -> str:
         return f"{self.rule} {self.where}: {self.problem} {self.fix}"
 

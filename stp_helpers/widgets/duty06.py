@@ -28,18 +28,10 @@ from stp_helpers.case import Case
 from stp_helpers.display import escape_html, table_html
 from stp_helpers.errors import StpError
 from stp_helpers.practice import findings, perspectives
-from stp_helpers.practice.scoping import Finding
 from stp_helpers.stakeholders import engagement
+from stp_helpers.widgets.forms import findings_html
 
 __all__ = ["SessionPlanner", "FindingsForm"]
-
-
-def _findings_html(found: Sequence[Finding]) -> str:
-    if not found:
-        return "<p style='font-size:15px;color:#009E73'><b>Every rule passes and no bias point fires.</b></p>"
-    items = "".join(f"<li><b>{escape_html(f.rule)}</b> {escape_html(f.field)}: {escape_html(f.problem)} "
-                    f"<i>{escape_html(f.fix)}</i></li>" for f in found)
-    return f"<ul style='font-size:15px'>{items}</ul>"
 
 
 class SessionPlanner(widgets.VBox):
@@ -111,7 +103,7 @@ class FindingsForm(widgets.VBox):
             self.status.value = err.to_html()
             return
         found = [*findings.check_findings(rows), *perspectives.monitor_bias(rows, self._planned)]
-        self.findings.value = _findings_html(found)
+        self.findings.value = findings_html(found, "Every rule passes and no bias point fires.")
         self.matrix.value = ("<b style='font-size:15px'>Who was heard on what (findings by theme and "
                              "stakeholder)</b>" + table_html(perspectives.perspective_matrix(rows)))
         points = (f"{len(found)} point{'' if len(found) == 1 else 's'} to work on: "

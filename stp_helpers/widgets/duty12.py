@@ -21,7 +21,6 @@ True
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -32,18 +31,11 @@ from stp_helpers.display import table_html
 from stp_helpers.errors import StpError
 from stp_helpers.evaluation import logic_model, monitoring
 from stp_helpers.widgets.evaluation import LogicModelEditor
+from stp_helpers.widgets.forms import findings_html
 
 __all__ = ["MonitoringPlanForm"]
 
 _FILES = ("logic_model.yaml", "indicators.csv")
-
-
-def _findings_html(found: list[monitoring.PlanFinding]) -> str:
-    if not found:
-        return "<p style='font-size:15px;color:#009E73'><b>Every rule (MP-1 to MP-5) passes.</b></p>"
-    items = "".join(f"<li><b>{html.escape(f.rule)}</b> {html.escape(f.where)}: {html.escape(f.problem)} "
-                    f"<i>{html.escape(f.fix)}</i></li>" for f in found)
-    return f"<ul style='font-size:15px'>{items}</ul>"
 
 
 class MonitoringPlanForm(widgets.VBox):
@@ -111,7 +103,7 @@ class MonitoringPlanForm(widgets.VBox):
             self.status.value = err.to_html()
             return
         found = monitoring.check_monitoring_plan(model, rows)
-        self.findings.value = _findings_html(found)
+        self.findings.value = findings_html(found, "Every rule (MP-1 to MP-5) passes.")
         self.plan.value = table_html(monitoring.monitoring_plan(model, rows))
         tracked = len({r.indicator for r in rows} & {i.id for i in model.indicators})
         count = len(model.indicators)

@@ -33,10 +33,6 @@ from stp_helpers.widgets.forms import RuleForm, heading, points_summary
 __all__ = ["EngagementStrategyForm", "EthicsForm"]
 
 
-def _summary(found: list) -> str:
-    return points_summary(found) if found else "every rule passes."
-
-
 class EngagementStrategyForm(RuleForm):
     """``engagement.yaml`` as text to edit; Check reads it against the register (ES-1 to ES-5); Save writes it.
 
@@ -70,8 +66,9 @@ class EngagementStrategyForm(RuleForm):
     def checked(self) -> tuple[str, list]:
         record, found = strategy.check_text(self.text.value, self._register)
         people = len(self._register.names()) if self._register is not None else 0
-        return (f"{len(record.plan)} plan item{'' if len(record.plan) == 1 else 's'} for {people} "
-                f"stakeholder{'' if people == 1 else 's'}; {_summary(found)}"), found
+        counts = (f"{len(record.plan)} plan item{'' if len(record.plan) == 1 else 's'} for {people} "
+                  f"stakeholder{'' if people == 1 else 's'}")
+        return points_summary(found, counts), found
 
     def texts(self) -> dict[str, str]:
         record, _ = strategy.check_text(self.text.value, self._register)
@@ -114,7 +111,7 @@ class EthicsForm(RuleForm):
     def checked(self) -> tuple[str, list]:
         record, found = review.check_text(self.text.value, self._csh, self._register)
         n = len(record.conflicts)
-        return f"{n} value conflict{'' if n == 1 else 's'}; {_summary(found)}", found
+        return points_summary(found, f"{n} value conflict{'' if n == 1 else 's'}"), found
 
     def texts(self) -> dict[str, str]:
         record, _ = review.check_text(self.text.value, self._csh, self._register)

@@ -50,15 +50,15 @@ class FindingLike(Protocol):
     fix: str
 
 
-def findings_html(found: Sequence[FindingLike]) -> str:
-    """Findings as an HTML list, every piece of text escaped once; a green line when every rule passes.
+def findings_html(found: Sequence[FindingLike], passes: str = "Every rule passes.") -> str:
+    """Findings as an HTML list, every piece of text escaped once; a green ``passes`` line when there are none.
 
     >>> from stp_helpers.practice.scoping import Finding
     >>> findings_html([Finding("SC-1", "client", "<empty>", "Name one.")])
     "<ul style='font-size:15px'><li><b>SC-1</b> client: &lt;empty&gt; <i>Name one.</i></li></ul>"
     """
     if not found:
-        return "<p style='font-size:15px;color:#009E73'><b>Every rule passes.</b></p>"
+        return f"<p style='font-size:15px;color:#009E73'><b>{html.escape(passes)}</b></p>"
     items = "".join(f"<li><b>{html.escape(f.rule)}</b> {html.escape(f.field)}: {html.escape(f.problem)} "
                     f"<i>{html.escape(f.fix)}</i></li>" for f in found)
     return f"<ul style='font-size:15px'>{items}</ul>"
