@@ -36,7 +36,7 @@ from typing import Any
 
 __all__ = [
     "Markdown", "HTML", "bullets", "numbered", "md", "html", "join", "escape_md", "escape_html",
-    "table_html", "install_table_format",
+    "table_html", "install_table_format", "findings_list",
 ]
 
 
@@ -206,6 +206,23 @@ def join(parts: Iterable[Markdown], sep: str = "\n") -> Markdown:
         if not isinstance(part, Markdown):
             raise TypeError("join takes Markdown blocks; build case text with md(template, **values)")
     return Markdown(sep.join(p.text for p in parts), sep.join(repr(p) for p in parts))
+
+
+def findings_list(found: Iterable[Any], passes: str) -> Markdown:
+    """Quality findings (each with ``rule``, ``field``, ``problem`` and ``fix``) as a Markdown list, every piece
+    escaped once, or ``passes`` when there are none.
+
+    >>> from stp_helpers.errors import RuleFinding
+    >>> findings_list([RuleFinding("SC-1", "client", "<b>empty</b>", "Name one.")], "All pass.").text
+    '- **SC-1** client: &lt;b&gt;empty&lt;/b&gt; *Name one.*'
+    >>> findings_list([], "All pass.")
+    All pass.
+    """
+    found = list(found)
+    if not found:
+        return Markdown(passes)
+    return join(md("- **{rule}** {field}: {problem} *{fix}*", rule=f.rule, field=f.field, problem=f.problem,
+                   fix=f.fix) for f in found)
 
 
 def bullets(items: Iterable[Any]) -> Markdown:

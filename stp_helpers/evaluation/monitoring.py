@@ -42,7 +42,7 @@ from typing import Any
 import pandas as pd
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, md
 from stp_helpers.errors import CaseFileError, StpError
 from stp_helpers.evaluation.indicators import IndicatorValue, read_indicators
 from stp_helpers.evaluation.logic_model import OUTCOME_STAGES, LogicModel, smart_check
@@ -351,10 +351,7 @@ def plan_findings_markdown(found: Sequence[PlanFinding]) -> Markdown:
     >>> print(plan_findings_markdown([PlanFinding("MP-3", "indicators.csv", "no *series*.", "Add one.")]).text)
     - **MP-3** indicators.csv: no \\*series\\*. *Add one.*
     """
-    if not found:
-        return Markdown("Every rule (MP-1 to MP-5) passes.")
-    return join(md("- **{rule}** {where}: {problem} *{fix}*", rule=f.rule, where=f.where, problem=f.problem,
-                   fix=f.fix) for f in found)
+    return findings_list(found, "Every rule (MP-1 to MP-5) passes.")
 
 
 def signals_summary(case: Case, indicators: Sequence[str] | None = None) -> pd.DataFrame:

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list
 from stp_helpers.errors import CaseFileError, RuleFinding
 from stp_helpers.futures.options import OptionScore, read_options
 from stp_helpers.futures.records import Futures
@@ -253,7 +253,4 @@ def value_sweep(table: pd.DataFrame, costs: Mapping[str, float], factors: Sequen
 
 def findings_markdown(found: Sequence[Finding]) -> Markdown:
     """Quality findings as a Markdown list, or a line saying every rule passes."""
-    if not found:
-        return Markdown("Every rule (IO-1 to IO-5) passes.")
-    return join(md("- **{rule}** {field}: {problem} *{fix}*", rule=f.rule, field=f.field, problem=f.problem,
-                   fix=f.fix) for f in found)
+    return findings_list(found, "Every rule (IO-1 to IO-5) passes.")

@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, join, md
 from stp_helpers.errors import CaseFileError, RuleFinding, StpError
 from stp_helpers.futures.records import (Axis, Claim, Driver, FutureScenario, Futures, Matrix, Quadrant, Signpost,
                                          classify_driver, read_drivers, read_futures)
@@ -289,10 +289,7 @@ def brief_markdown(futures: Futures, drivers: Sequence[Driver] | None = None) ->
 
 def findings_markdown(found: Sequence[Finding]) -> Markdown:
     """Quality findings as a Markdown list, or a line saying every rule passes."""
-    if not found:
-        return Markdown("Every rule (FS-1 to FS-5) passes.")
-    return join(md("- **{rule}** {field}: {problem} *{fix}*", rule=f.rule, field=f.field, problem=f.problem,
-                   fix=f.fix) for f in found)
+    return findings_list(found, "Every rule (FS-1 to FS-5) passes.")
 
 
 def check_texts(drivers: str, futures: str) -> tuple[list[Driver] | None, Futures, list[Finding]]:

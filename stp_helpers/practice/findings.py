@@ -33,10 +33,10 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows
-from stp_helpers.practice.scoping import Finding, findings_list, not_yet
+from stp_helpers.practice.scoping import Finding, not_yet
 
 __all__ = ["EngagementFinding", "RULES", "COLUMNS", "read_findings", "findings_text", "parse_findings",
            "check_findings", "example_draft_findings", "themes", "case_findings", "findings_markdown"]

@@ -33,10 +33,10 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.case import Case
-from stp_helpers.display import HTML, Markdown, join, md
+from stp_helpers.display import HTML, Markdown, findings_list, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows
-from stp_helpers.practice.scoping import Finding, findings_list, not_yet
+from stp_helpers.practice.scoping import Finding, not_yet
 
 __all__ = ["InformationNeed", "read_information_plan", "information_plan_text", "check_information_plan", "RULES",
            "COLUMNS", "parse_information_plan", "example_draft", "plan_table", "case_plan", "case_findings",

@@ -31,10 +31,10 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows
-from stp_helpers.practice.scoping import Finding, findings_list, not_yet, titled
+from stp_helpers.practice.scoping import Finding, not_yet, titled
 
 __all__ = ["Iteration", "RULES", "read_iteration_log", "iteration_log_text", "parse_iteration_log",
            "check_iteration_log", "example_draft_log", "case_log", "log_markdown", "findings_markdown"]

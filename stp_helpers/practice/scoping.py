@@ -36,21 +36,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, join, md
 from stp_helpers.errors import RuleFinding, StpError
 from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import read_yaml_model
 
 __all__ = ["Claim", "Boundary", "Agreement", "ScopingStatement", "Finding", "read_scoping", "scoping_text",
            "check_scoping", "RULES", "example_draft", "parse_scoping", "statement_markdown",
-           "case_statement", "findings_markdown", "claim_markdown", "titled", "not_yet", "findings_list"]
+           "case_statement", "findings_markdown", "claim_markdown", "titled", "not_yet"]
 
 #: The quality rules, by id.
 RULES = {
@@ -233,18 +232,6 @@ def titled(case: Case, body: Markdown) -> Markdown:
 def not_yet(case: Case, file_name: str, more: str = "") -> Markdown:
     """A line saying the case has no such artefact yet (the title escaped once)."""
     return md("*{title} has no {name} yet" + more + ".*", title=case.meta.title, name=file_name)
-
-
-def findings_list(findings: Sequence[Finding], passes: str) -> Markdown:
-    """Quality findings as a Markdown list (each escaped once), or ``passes`` when there are none.
-
-    >>> findings_list([Finding("SC-1", "client", "<b>empty</b>", "Name one.")], "All pass.").text
-    '- **SC-1** client: &lt;b&gt;empty&lt;/b&gt; *Name one.*'
-    """
-    if not findings:
-        return Markdown(passes)
-    return join(md("- **{rule}** {field}: {problem} *{fix}*", rule=f.rule, field=f.field, problem=f.problem,
-                   fix=f.fix) for f in findings)
 
 
 def statement_markdown(statement: ScopingStatement, facts: dict[str, str] | None = None) -> Markdown:

@@ -33,11 +33,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.parse import parse_yaml
 from stp_helpers.io.tables import read_yaml_model
-from stp_helpers.practice.scoping import Claim, Finding, findings_list, not_yet, titled
+from stp_helpers.practice.scoping import Claim, Finding, not_yet, titled
 
 __all__ = ["Element", "Influencer", "StrategyAssessment", "RULES", "read_strategy", "strategy_text",
            "parse_strategy", "check_strategy", "example_draft_strategy", "strategy_markdown", "case_strategy",

@@ -39,10 +39,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, join, md
 from stp_helpers.errors import StpError
 from stp_helpers.io.tables import csv_text, read_csv_rows, read_yaml_model
-from stp_helpers.practice.scoping import Claim, Finding, claim_markdown, findings_list, not_yet, titled
+from stp_helpers.practice.scoping import Claim, Finding, claim_markdown, not_yet, titled
 
 __all__ = ["Vision", "Message", "read_vision", "read_communication_plan", "communication_plan_text", "check_vision",
            "check_communication_plan", "VISION_RULES", "PLAN_RULES", "example_draft_plan", "case_vision",

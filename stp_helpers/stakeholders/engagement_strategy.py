@@ -44,7 +44,7 @@ import networkx as nx
 import pandas as pd
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, join, md
 from stp_helpers.errors import CaseFileError, RuleFinding, StpError
 from stp_helpers.stakeholders.engagement import (EngagementRecord, PlanItem, Workshop, WorkshopOutput,
                                                  engagement_yaml_text, read_engagement, suggest_plan)
@@ -346,10 +346,7 @@ def check_text(text: str, register: Register | None) -> tuple[EngagementRecord, 
 
 def findings_markdown(found: Sequence[Finding]) -> Markdown:
     """Quality findings as a Markdown list (case text escaped), or a line saying every rule passes."""
-    if not found:
-        return Markdown("Every rule (ES-1 to ES-5) passes.")
-    return join(md("- **{rule}** {field}: {problem} *{fix}*", rule=f.rule, field=f.field, problem=f.problem,
-                   fix=f.fix) for f in found)
+    return findings_list(found, "Every rule (ES-1 to ES-5) passes.")
 
 
 def plan_markdown(record: EngagementRecord) -> Markdown:

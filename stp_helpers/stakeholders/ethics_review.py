@@ -39,7 +39,7 @@ import pandas as pd
 import yaml
 
 from stp_helpers.case import Case
-from stp_helpers.display import Markdown, join, md
+from stp_helpers.display import Markdown, findings_list, join, md
 from stp_helpers.errors import CaseFileError, RuleFinding, StpError
 from stp_helpers.stakeholders.csh import (QUESTIONS, CshAnswer, CshGroup, CshRecord, check_csh, disagreement_table,
                                          same_answer)
@@ -304,10 +304,7 @@ def check_text(text: str, csh: CshRecord | None, register: Register | None) -> t
 
 def findings_markdown(found: Sequence[Finding]) -> Markdown:
     """Quality findings as a Markdown list (case text escaped), or a line saying every rule passes."""
-    if not found:
-        return Markdown("Every rule (EI-1 to EI-5) passes.")
-    return join(md("- **{rule}** {field}: {problem} *{fix}*", rule=f.rule, field=f.field, problem=f.problem,
-                   fix=f.fix) for f in found)
+    return findings_list(found, "Every rule (EI-1 to EI-5) passes.")
 
 
 def conflicts_markdown(record: EthicsRecord) -> Markdown:
