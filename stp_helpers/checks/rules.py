@@ -30,7 +30,7 @@ from stp_helpers.checks.inputs import Choices, Number
 __all__ = ["rules_feedback", "rules_exercise", "given_rules"]
 
 
-class RuleFinding(Protocol):
+class HasRule(Protocol):
     """A quality finding: its rule id, and a sentence saying what is wrong and how to fix it."""
 
     rule: str
@@ -105,7 +105,7 @@ def rules_feedback(answer: Any, expected: set[str], rules: Mapping[str, str], wh
 
 
 def rules_exercise(key: str, notebook: str, check: Callable[[Any, Any], Feedback], rules: Mapping[str, str],
-                   found: Iterable[RuleFinding], answer: Any = ..., prediction: Any = ..., *,
+                   found: Iterable[HasRule], answer: Any = ..., prediction: Any = ..., *,
                    title: str = "Tick every rule the draft breaks.") -> Exercise:
     """The exercise app: predict how many rules break, tick them, check; the model answer lists the findings."""
     found = list(found)
