@@ -8,11 +8,17 @@ from its "ought" answer and how far groups' answers lie from each other,
 checks completeness (``CSH-1``) and that the witness is not the
 decision-maker (``CSH-3``), and writes prompts for boundary critique.
 
-The **gap measure** is a workbook design choice, not Ulrich's: the Jaccard
-distance between the sets of content words of two answers (1 − shared words /
-all words, after lower-casing and dropping common words).  0 means the same
-words; 1 means no word in common.  It flags where to look, and the
-conversation decides what the difference means.
+Each answer may carry the workbook's **judged reading** (``gap: none | some |
+wide`` and a one-sentence ``reason`` written from the two answers): how far
+the "is" and "ought" answers differ in values.  It is a judgement, the
+workbook's, and exercises grade against it.
+
+The **word gap** is a workbook design choice, not Ulrich's, and only a
+prompt (words shared, not values): the Jaccard distance between the sets of
+content words of two answers (1 − shared words / all words, after
+lower-casing and dropping common words).  0 means the same words; 1 means no
+word in common.  It flags where to look; the judged reading and the
+conversation decide what the difference means.
 
 Examples
 --------
@@ -40,14 +46,18 @@ from stp_helpers.errors import CaseFileError, CshError, Problem
 from stp_helpers.paths import relative
 from stp_helpers.io.tables import read_yaml_model
 from stp_helpers.io.saving import save_text
+from stp_helpers.stakeholders.csh_passage import CshPassage
 
-__all__ = ["Question", "QUESTIONS", "SOURCES", "MODES", "CshError", "CshAnswer", "CshGroup", "CshRecord",
-           "word_gap", "same_answer", "answer_text", "read_csh", "load_csh", "questions_table", "answers_table", "tensions",
+__all__ = ["Question", "QUESTIONS", "SOURCES", "MODES", "JUDGED_GAPS", "CshError", "CshAnswer", "CshGroup",
+           "CshRecord", "word_gap", "same_answer", "answer_text", "read_csh", "load_csh", "questions_table",
+           "answers_table", "tensions",
            "gap_table", "disagreement_table", "check_csh", "boundary_prompts", "set_answer", "csh_yaml_text",
            "save_csh", "gap_finding", "widest_gap", "build_csh"]
 
 SOURCES = ("motivation", "control", "knowledge", "legitimacy")
 MODES = ("is", "ought")
+#: The judged readings of an is/ought gap in values, smallest first (the workbook's, not Ulrich's).
+JUDGED_GAPS = ("none", "some", "wide")
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,9 @@ class CshAnswer(_Strict):
 
     is_: str = Field("", alias="is", description="the answer in the 'is' mode, in a sentence")
     ought: str = Field("", description="the answer in the 'ought' mode, in a sentence")
+    gap: str = Field("", description="the workbook's judged reading of how far is and ought differ in values: "
+                                     "none, some or wide (blank = not judged)")
+    reason: str = Field("", description="one sentence, written from the two answers, saying why")
 
 
 class CshGroup(_Strict):
@@ -133,6 +146,7 @@ class CshRecord(_Strict):
     date: dt.date | None = Field(None, description="when the answers were gathered, YYYY-MM-DD")
     source: str = Field("", description="the id of a case source, or 'synthetic'")
     groups: list[CshGroup] = Field(min_length=1, description="one entry per stakeholder group")
+    passage: CshPassage | None = Field(None, description="a passage quoted from the case, read for the four roles")
 
     def group(self, name: str) -> CshGroup:
         """Return a group by name (case-insensitive).
@@ -191,6 +205,15 @@ def read_csh(path: str | Path) -> CshRecord:
             problems.append(Problem(relative(path), f"The group {g.group!r} appears twice.",
                                     column=f"groups[{i}].group", fix="Merge the two groups' answers."))
         seen.add(g.group.casefold())
+        for n, a in g.answers.items():
+            where = dict(column=f"groups[{i}].answers.{n}.gap")
+            if a.gap and a.gap not in JUDGED_GAPS:
+                problems.append(Problem(relative(path), f"{g.group}, question {n}: the judged gap {a.gap!r} is not "
+                                        "a reading.", **where, fix="Write gap: none, some or wide."))
+            elif bool(a.gap) != bool(a.reason):
+                problems.append(Problem(relative(path), f"{g.group}, question {n}: a judged gap needs its reason "
+                                        "and a reason its gap.", **where,
+                                        fix="Give both gap (none, some or wide) and a one-sentence reason, or neither."))
     if problems:
         raise CaseFileError(problems)
     return record
@@ -423,7 +446,8 @@ def set_answer(record: CshRecord, group: str, number: int, mode: str, text: str)
             answers = dict(g.answers)
             old = answers.get(number, CshAnswer())
             field = "is_" if mode == "is" else "ought"
-            answers[number] = old.model_copy(update={field: " ".join(str(text).split())})
+            # a changed answer drops the judged reading: it was a judgement of the old pair
+            answers[number] = old.model_copy(update={field: " ".join(str(text).split()), "gap": "", "reason": ""})
             g = g.model_copy(update={"answers": dict(sorted(answers.items()))})
         groups.append(g)
     return record.model_copy(update={"groups": groups})
@@ -441,8 +465,11 @@ def csh_yaml_text(record: CshRecord) -> str:
     data["groups"] = [
         {"group": g.group, **({"stakeholders": list(g.stakeholders)} if g.stakeholders else {}),
          **({"source": g.source} if g.source else {}),
-         "answers": {n: {"is": a.is_, "ought": a.ought} for n, a in g.answers.items()}}
+         "answers": {n: {"is": a.is_, "ought": a.ought, **({"gap": a.gap, "reason": a.reason} if a.gap else {})}
+                    for n, a in g.answers.items()}}
         for g in record.groups]
+    if record.passage is not None:
+        data["passage"] = record.passage.model_dump(mode="json", exclude_defaults=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
