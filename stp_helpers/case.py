@@ -169,6 +169,8 @@ ARTEFACT_KINDS: dict[str, ArtefactKind] = {
     "model.xmile": ArtefactKind("stock-and-flow model (XMILE)", "stp_helpers.sd:load_model",
                                  "stp_helpers.sd:check_model"),
     "scenarios.yaml": ArtefactKind("named scenarios and their parameters", "stp_helpers.sd:load_scenarios"),
+    "model_passage.yaml": ArtefactKind("a paragraph of case text describing the model, and the variables it names",
+                                       "stp_helpers.io.model_passage:read_model_passage"),
     "reference.csv": ArtefactKind("observed data for reference modes"),
     "ssm.yaml": ArtefactKind("soft systems records: rich picture, CATWOE, root definitions",
                              "stp_helpers.ssm.records:read_ssm"),
