@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from jupyter_client.manager import KernelManager
 
 import stp_helpers
 from stp_helpers import catalogue, cld, paths
@@ -240,11 +241,48 @@ def wait_for_chart_title(page: object, text: str, timeout: float = 30_000) -> No
     page.wait_for_function(_CHART_TITLES, arg=text, timeout=timeout)
 
 
+class IpcKernelManager(KernelManager):
+    """A test kernel on Unix sockets in a folder of its own: no TCP port to lose.
+
+    jupyter_client picks free TCP ports and then the kernel binds them; when two
+    workers, papermill and the Voilà servers start kernels at once, another process
+    can bind a port in between ("Address already in use", a kernel that dies before
+    it replies).  Sockets in a fresh folder per kernel cannot collide.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        folder = tempfile.mkdtemp(prefix="stp-kernel-")
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("connection_file", os.path.join(folder, "kernel.json"))
+        kwargs.setdefault("ip", os.path.join(folder, "ipc"))
+        super().__init__(**kwargs)
+        self.folder = folder
+
+    def cleanup_resources(self, restart: bool = False) -> None:
+        super().cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_notebook(notebook: Path, out: Path, case_slug: str, cwd: Path) -> None:
+    """Run a notebook with papermill for case ``case_slug`` (its ``CASE`` parameter), on an IPC kernel."""
+    import papermill  # heavy; only the tests that run whole notebooks need it
+    papermill.execute_notebook(str(notebook), str(out), parameters={"CASE": case_slug}, kernel_name="python3",
+                               progress_bar=False, cwd=str(cwd), kernel_manager_class=IpcKernelManager)
+
+
 #: nbval waits only 5 s for each output message once a cell has run; with two workers, Voilà
 #: servers and Chromium sharing 2 cores a message can take longer, and one late message stops
 #: the kernel and fails every later cell.  The cell's own timeout (``--nbval-cell-timeout``)
 #: still bounds the whole cell.
 NBVAL_OUTPUT_TIMEOUT = 120
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # nbval starts each notebook's kernel with jupyter_client's KernelManager, named in its own
+    # module; its kernels get IPC sockets too.
+    import nbval.kernel
+    nbval.kernel.KernelManager = IpcKernelManager
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

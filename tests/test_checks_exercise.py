@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import IpcKernelManager
 
 from stp_helpers.checks import Feedback
 from stp_helpers.checks.exercise import APP_PREDICT_FIRST, APP_YOUR_TURN, MODEL_OFF, Exercise
@@ -201,7 +202,7 @@ def test_a_named_learner_has_app_attempts_recorded_in_a_kernel(tmp_path: Path) -
         "app.answer.control.value = 'x'; app.check_button.click()",
         "progress.untrack(); app.answer.control.value = 'w'; app.check_button.click()",
     )]
-    NotebookClient(nb, kernel_name="python3", timeout=120).execute(env={**os.environ, "STP_PROGRESS": str(tmp_path)})
+    NotebookClient(nb, kernel_name="python3", timeout=120, kernel_manager_class=IpcKernelManager).execute(env={**os.environ, "STP_PROGRESS": str(tmp_path)})
     data = json.loads((tmp_path / "dee.json").read_text())
     assert [(a["notebook"], a["exercise"], a["passed"], a["feedback"]) for a in data["attempts"]] == [
         ("methods/cld.ipynb", "name_it:prediction", None, "Prediction: y"),

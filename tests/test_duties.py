@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import run_notebook
 
 from stp_helpers import case, catalogue, duties, paths
 from stp_helpers.checks import duties as check
@@ -54,14 +55,11 @@ DUTIES = [e for e in catalogue.entries("duty")]
 @pytest.mark.parametrize("item", DUTIES, ids=[e.path for e in DUTIES])
 def test_duty_notebook_runs_on_a_fresh_case(item: catalogue.Entry, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import papermill
-
     monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
     monkeypatch.setenv("STP_PROGRESS", str(tmp_path / "progress"))
     case.new_case("fresh-case")
     out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(catalogue.notebook_path(item)), str(out), parameters={"CASE": "fresh-case"},
-                               kernel_name="python3", progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR))
+    run_notebook(catalogue.notebook_path(item), out, "fresh-case", paths.NOTEBOOKS_DIR)
     nb = nbformat.read(out, as_version=4)
     text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.get("outputs", []))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_notebook
 
 from exercise_tables import assert_answer_row, assert_placeholder_waits
 from stp_helpers import case, report
@@ -159,7 +160,6 @@ def test_blockers_placeholder_and_misuse() -> None:
 @pytest.mark.parametrize("slug", [*case.list_cases(), "fresh-case"])
 def test_duty12_notebook_runs_on_every_case(slug: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import nbformat
-    import papermill
 
     from stp_helpers import catalogue, paths
 
@@ -168,9 +168,7 @@ def test_duty12_notebook_runs_on_every_case(slug: str, tmp_path: Path, monkeypat
         case.new_case(slug)
     monkeypatch.setenv("STP_PROGRESS", str(tmp_path / "progress"))
     out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(catalogue.notebook_path(catalogue.entry("duty12.ipynb"))), str(out),
-                               parameters={"CASE": slug}, kernel_name="python3", progress_bar=False,
-                               cwd=str(paths.NOTEBOOKS_DIR))
+    run_notebook(catalogue.notebook_path(catalogue.entry("duty12.ipynb")), out, slug, paths.NOTEBOOKS_DIR)
     nb = nbformat.read(out, as_version=4)
     text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.get("outputs", []))

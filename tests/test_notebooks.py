@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import IpcKernelManager, run_notebook
 from nbclient import NotebookClient
 
 from stp_helpers import case, catalogue, paths
@@ -90,7 +91,7 @@ def test_solution_passes_its_check(item: catalogue.Entry, label: str) -> None:
     assert "<details>" in solution and "<summary>" in solution
     nb.cells[roles["starter"]].source = code.group(1)
     nb.cells = nb.cells[: roles["check"] + 1]
-    NotebookClient(nb, timeout=300, kernel_name="python3",
+    NotebookClient(nb, timeout=300, kernel_name="python3", kernel_manager_class=IpcKernelManager,
                    resources={"metadata": {"path": str(catalogue.notebook_path(item).parent)}}).execute()
     outputs = nb.cells[roles["check"]].outputs
     text = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
@@ -98,14 +99,11 @@ def test_solution_passes_its_check(item: catalogue.Entry, label: str) -> None:
 
 
 def test_wiltshire_runs_with_papermill_on_a_copied_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import papermill
-
     monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
     case.new_case("my-wiltshire", template="wiltshire-complex-needs")
     out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(catalogue.notebook_path(catalogue.entry("cases/wiltshire.ipynb"))), str(out),
-                               parameters={"CASE": "my-wiltshire"}, kernel_name="python3", progress_bar=False,
-                               cwd=str(paths.NOTEBOOKS_DIR / "cases"))
+    run_notebook(catalogue.notebook_path(catalogue.entry("cases/wiltshire.ipynb")), out, "my-wiltshire",
+                 paths.NOTEBOOKS_DIR / "cases")
     nb = nbformat.read(out, as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'CASE = "my-wiltshire"' in injected[0].source

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import run_notebook
 
 from stp_helpers import case, catalogue, paths
 from stp_helpers.checks import practice as check
@@ -208,15 +209,11 @@ CASES = case.list_cases()
 @pytest.mark.parametrize("slug", [*sorted(c for c in CASES if (paths.shipped_cases_dir() / c).exists()), "fresh-case"])
 def test_duty_notebook_runs_on_every_case(notebook: str, slug: str, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import papermill
-
     if slug == "fresh-case":
         monkeypatch.setenv("STP_DATA", str(tmp_path / "cases"))
         case.new_case(slug)
     out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(catalogue.notebook_path(catalogue.entry(notebook))), str(out),
-                               parameters={"CASE": slug}, kernel_name="python3", progress_bar=False,
-                               cwd=str(paths.NOTEBOOKS_DIR))
+    run_notebook(catalogue.notebook_path(catalogue.entry(notebook)), out, slug, paths.NOTEBOOKS_DIR)
     nb = nbformat.read(out, as_version=4)
     text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.get("outputs", []))

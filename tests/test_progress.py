@@ -11,6 +11,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from conftest import IpcKernelManager
 
 from stp_helpers import cli
 from stp_helpers.checks import Feedback
@@ -65,7 +66,7 @@ def _run_in_kernel(cells: tuple[str, ...], env: dict[str, str]) -> Any:
     # The kernel spec `stp lab` and `stp serve` use: it loads the progress extension.
     workbook_env = cli.voila_env({k: v for k, v in os.environ.items() if k != "JUPYTER_PATH"})
     with mock.patch.dict(os.environ, {"JUPYTER_PATH": workbook_env["JUPYTER_PATH"]}):
-        NotebookClient(nb, kernel_name="python3", timeout=120).execute(env={**os.environ, **env})
+        NotebookClient(nb, kernel_name="python3", timeout=120, kernel_manager_class=IpcKernelManager).execute(env={**os.environ, **env})
     return nb
 
 
