@@ -88,12 +88,15 @@ class DemandRecord(BaseModel):
     demand: str = Field(min_length=1, description="what people asked for, e.g. progress chase")
     kind: Literal["failure", "value"] = Field(
         description="failure (caused by a failure to do something, or do it right) or value (what the service is for)")
+    failed: str | None = Field(
+        None, description="for failure demand, what failed: not done, not done right or progress chasing "
+                          "(other defensible readings after ';'), e.g. 'not done right; not done'")
     count: int = Field(ge=0, description="a whole number of contacts, 0 or more")
     note: str | None = None
 
 
 def read_demand(path: str | Path) -> list[DemandRecord]:
-    """Read and validate ``demand.csv`` (period, demand, kind, count, note)."""
+    """Read and validate ``demand.csv`` (period, demand, kind, count; optional failed, note)."""
     return read_csv_rows(Path(path), DemandRecord)
 
 
