@@ -8,6 +8,8 @@ import pytest
 
 from stp_helpers import case
 from stp_helpers.stakeholders import csh
+from stp_helpers.stakeholders import csh_judged as judged
+from stp_helpers.stakeholders.csh_passage import CshPassage
 from stp_helpers.errors import CaseExistsError, CaseFileError
 
 FIX = Path(__file__).parent / "fixtures" / "stakeholders"
@@ -120,3 +122,79 @@ def test_duplicate_group(tmp_path: Path) -> None:
 def test_witness_is_never_a_decision_making_agency(witness: str, refused: bool) -> None:
     record = csh.build_csh({"g": {4: ("the council cabinet", "the council cabinet"), 10: (witness, witness)}})
     assert (not csh.check_csh(record).query("rule == 'CSH-3'").empty) is refused
+
+
+# --- the judged reading: how far is and ought differ in values (the workbook's judgement) -------------------
+
+JUDGED_CASES = ["plymouth-alliance", "salford-spotlight"]
+
+
+@pytest.mark.parametrize("slug", JUDGED_CASES)
+def test_every_answered_question_is_judged_with_a_reason(slug: str) -> None:
+    rec = csh.load_csh(slug)
+    for g in rec.groups:
+        for n, a in g.answers.items():
+            assert a.gap in csh.JUDGED_GAPS, (g.group, n)
+            assert a.reason.endswith(".") and len(a.reason) < 200, (g.group, n)
+    assert not judged.judged_table(rec).empty
+
+
+def test_judged_reading_is_not_word_overlap() -> None:
+    # Plymouth, people using services: Q4 shares the most words of any pair, yet hands control to others (wide).
+    table = judged.judged_table(csh.load_csh("plymouth-alliance"), "People using services").set_index("number")
+    assert table.loc[4, "words_shared"] == table["words_shared"].max()
+    assert table.loc[4, "gap"] == "wide"
+    assert judged.extreme_gap(csh.load_csh("plymouth-alliance"), "People using services", widest=False) == (
+        "some", [5, 7])
+    # Salford, delivery agencies: Q2 shares no words, yet keeps targets as the purpose (some); nothing is wide.
+    assert judged.extreme_gap(csh.load_csh("salford-spotlight"), "Delivery agencies") == ("some", [2, 6, 8, 11, 12])
+
+
+def test_judged_finding_and_chart_lead_with_values() -> None:
+    rec = csh.load_csh("salford-spotlight")
+    title = "Residents want the most change in values: 9 of 12 judged questions wide (the workbook’s judgement)"
+    assert judged.judged_finding(rec) == title
+    from stp_helpers import charts
+    from stp_helpers.charts.stakeholders import judged_gap_chart
+    assert charts.chart_title(judged_gap_chart(rec)) == title
+    assert judged.judged_finding(csh.build_csh({"A": {1: ("a", "b")}})).startswith("No is/ought gap has been judged")
+
+
+def test_judged_reading_round_trips_and_a_changed_answer_drops_it(tmp_path: Path) -> None:
+    rec = judged.judge(csh.build_csh({"A": {1: ("targets", "people")}}), "A", 1, "wide", "Targets give way.")
+    (tmp_path / "csh.yaml").write_text(csh.csh_yaml_text(rec))
+    assert csh.read_csh(tmp_path / "csh.yaml") == rec
+    changed = csh.set_answer(rec, "A", 1, "ought", "targets")
+    assert changed.groups[0].answers[1].gap == "" and rec.groups[0].answers[1].gap == "wide"
+    with pytest.raises(csh.CshError, match="not a judged gap"):
+        judged.judge(rec, "A", 1, "large", "x")
+    with pytest.raises(csh.CshError, match="needs its reason"):
+        judged.judge(rec, "A", 1, "some", " ")
+
+
+@pytest.mark.parametrize("extra,message", [
+    ("gap: big\n        reason: Why.", "Residents, question 2: the judged gap 'big' is not a reading"),
+    ("gap: wide", "Residents, question 2: a judged gap needs its reason"),
+    ("reason: Why.", "Residents, question 2: a judged gap needs its reason"),
+])
+def test_a_bad_judged_reading_names_file_question_and_fix(tmp_path: Path, extra: str, message: str) -> None:
+    (tmp_path / "csh.yaml").write_text("groups:\n  - group: Residents\n    answers:\n      2:\n        is: x\n"
+                                       f"        ought: y\n        {extra}\n")
+    with pytest.raises(CaseFileError) as err:
+        csh.read_csh(tmp_path / "csh.yaml")
+    problem = err.value.problems[0]
+    assert message in problem.problem and problem.path.endswith("csh.yaml")
+    assert problem.column == "groups[0].answers.2.gap" and "none, some or wide" in problem.fix
+
+
+def test_the_passage_names_all_four_roles_and_round_trips(tmp_path: Path) -> None:
+    rec = csh.load_csh("plymouth-alliance")
+    assert list(rec.passage.roles) == ["client", "decision-maker", "expert", "witness"]
+    assert rec.passage.source in {s.id for s in case.load("plymouth-alliance").meta.sources}
+    (tmp_path / "csh.yaml").write_text(csh.csh_yaml_text(rec))
+    assert csh.read_csh(tmp_path / "csh.yaml").passage == rec.passage
+    roles = {r: {"answer": "x", "why": "y"} for r in ["client", "decision-maker", "expert"]}
+    for bad, said in [(roles, "the role 'witness' is missing"), ({**roles, "witness": roles["client"], "owner": roles["client"]},
+                                                                 "'owner' is not one of Ulrich's roles")]:
+        with pytest.raises(ValueError, match=said):
+            CshPassage(source="s", text="t", roles=bad)

@@ -11,7 +11,7 @@ from stp_helpers import case, report, vsm
 from stp_helpers.checks import duties as check_duties
 from stp_helpers.checks import scenarios as check_futures
 from stp_helpers.checks import scoping as check
-from stp_helpers.checks import stakeholders as check_csh
+from stp_helpers.checks import csh as check_csh
 from stp_helpers.checks import stoke as check_stoke
 from stp_helpers.checks import vsm as check_vsm
 from stp_helpers.checks import wiltshire as check_options
@@ -97,14 +97,20 @@ TABLE: list[tuple[str, Any, Any, str, str]] = [
     ("stoke-duty9", ["futures.yaml"], 3, "Not yet.",
      "1 more artefact(s) of this duty are missing; look again at the table above. You predicted 3 missing "
      "artefacts; your answer has 1."),
+    # Graded by the workbook's judged reading in values (csh.yaml), not by shared words: no question is 'wide'.
     ("salford-gap", 2, 5, "Correct.",
-     "Q2 has the largest gap for Delivery agencies (1.00). You predicted Q5 as the question where they lie furthest "
-     "apart; it is Q2."),
-    ("salford-gap", 2.0, "purpose", "Correct.", "Q2 has the largest gap for Delivery agencies (1.00)."),
+     "Q2 (purpose) shows the widest gap in values for Delivery agencies: the workbook judges it 'some': “Force and "
+     "national targets stay the purpose; the ought admits a local priority only where the partnership asks.” Q6, Q8, "
+     "Q11 and Q12 are judged 'some' as well. No question is judged 'wide'. You predicted Q5; the workbook judges it "
+     "'none'"),
+    ("salford-gap", 12.0, "12", "Correct.", "You predicted Q12, and it is judged 'some', among the widest gaps."),
     ("salford-gap", 5, 5, "Not yet.",
-     "Q5 has a gap of 0.00. Another question's is and ought answers share fewer words: read each pair side by side "
-     "and compare how much they share. Your answer is your prediction: compare the pairs to test it."),
-    ("salford-gap", 12, ..., "Not yet.", "Q12 has a gap of 0.80. Another question's is and ought answers share fewer"),
+     "Q5 (resources): the workbook judges its gap in values 'none': “Both answers keep officer deployment and "
+     "adviser caseloads under the agencies' control.” Words shared, not values: its answers share 100% of their "
+     "words. Look for a question whose 'ought' answer keeps who or what holds the role now, and adds to it, shares "
+     "it or redirects it. Your answer is your prediction: read the pair again to test it."),
+    ("salford-gap", 1, ..., "Not yet.", "Q1 (beneficiary): the workbook judges its gap in values 'none': “Both answers "
+     "name victims of vehicle crime and claimants ready for work.”"),
     ("salford-gap", 13, ..., "Not yet.", "Question numbers run from 1 to 12."),
     ("salford-vsm", ["VSM-2", "VSM-8"], 2, "Correct.",
      "You found 2 of 2 pathologies. You predicted 2 pathologies, and there are 2."),

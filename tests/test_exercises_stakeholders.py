@@ -8,6 +8,7 @@ import pytest
 from exercise_tables import assert_answer_row, assert_placeholder_waits
 
 from stp_helpers import stakeholders
+from stp_helpers.checks import csh as check_csh
 from stp_helpers.checks import stakeholders as check
 from stp_helpers.stakeholders import csh
 
@@ -27,13 +28,16 @@ QUADRANTS = {"Commissioners": "key players", "People using services": "keep info
 CLASSES = {"People with complex needs": "dependent", "Police": "definitive", "Benefits and DWP": "dominant",
            "Primary health": "discretionary"}
 SOURCES = {"motivation": [1, 2, 3], "control": [4, 5, 6], "knowledge": [7, 8, 9], "legitimacy": [10, 11, 12]}
+ROLES = {"client": "Commissioners and their targets", "decision-maker": "Commissioners",
+         "expert": "Workers with specialist expertise", "witness": "Nobody"}
 
 APPS = {
     "quadrants": lambda: check.quadrant_exercise(PLYMOUTH_2012),
     "salience": lambda: check.salience_exercise(ATTRIBUTES),
     "broker": lambda: check.broker_exercise(WILTSHIRE),
     "sources": lambda: check.sources_exercise(),
-    "gap": lambda: check.gap_exercise(PLYMOUTH_CSH, "People using services"),
+    "gap": lambda: check_csh.gap_exercise(PLYMOUTH_CSH, "People using services"),
+    "roles": lambda: check_csh.roles_exercise(PLYMOUTH_CSH.passage),
     "witness": lambda: check.witness_exercise(DECISION_MAKER),
 }
 
@@ -71,11 +75,29 @@ TABLE: list[tuple[str, Any, Any, str, str]] = [
      "Look again at control: which questions ask who decides and over what resources?"),
     ("sources", {"motivation": [1, 2, 3], "knowledge": [4, 5, 6, 7, 8, 9], "legitimacy": [10, 11, 12]}, ..., "Not yet.",
      "Look again at control"),
-    ("gap", 4, "control", "Correct.", "Q4 has the smallest gap for People using services (0.75) (Q5 ties with it). "
-     "You predicted control as the source where they lie closest, and it is."),
-    ("gap", 5, "knowledge", "Correct.", "You predicted knowledge as the source where they lie closest; it is control."),
-    ("gap", 10, ..., "Not yet.", "Q10 has a gap of 0.88. Another question's is and ought answers share more words"),
-    ("gap", 1, ..., "Not yet.", "Q1 has a gap of 1.00."),
+    # Graded by the workbook's judged reading in values (csh.yaml gap and reason), not by shared words.
+    ("gap", 5, "control", "Correct.", "Q5 (resources) shows the narrowest gap in values for People using services: "
+     "the workbook judges it 'some': “Budgets and access stay the resources in both answers"),
+    ("gap", 7, "knowledge", "Correct.", "Q7 (expert) shows the narrowest gap in values for People using services: "
+     "the workbook judges it 'some'"),
+    ("gap", 4, ..., "Not yet.", "Q4 (decision-maker): the workbook judges its gap in values 'wide': “Control moves "
+     "from commissioners deciding top-down to commissioners deciding together with services and the people they "
+     "serve.” Words shared, not values: its answers share 25% of their words."),
+    ("gap", 10, ..., "Not yet.", "Q10 (witness): the workbook judges its gap in values 'wide': “Nobody speaks for "
+     "people now; they ought to speak for themselves, with advocates.”"),
+    ("roles", ROLES, "no", "Correct.", "4 of 4 roles right: client, decision-maker, expert, witness. "
+     "Witness: Service users feel \"done to\""),
+    ("roles", {"beneficiary": "the targets", "decision makers": "commissioning", "Expert": "professionals",
+               "witness": "no one"}, "yes", "Correct.", "You predicted a witness; the passage names nobody. What would it take for those "
+     "affected to be heard?"),
+    ("roles", {**ROLES, "client": "service users"}, ..., "Not yet.", "Client (beneficiary), Q1: you have "
+     "'service users'. Service users are whom the system ought to serve; in the \"is\" mode the passage says"),
+    ("roles", {**ROLES, "witness": "the commissioners"}, ..., "Not yet.", "Witness, Q10: you have 'the "
+     "commissioners', whom the passage casts as the decision-maker (Q4: who controls the conditions of success). "
+     "The witness is who speaks for those affected but not involved. A witness is never the decision-maker (CSH-3)."),
+    ("roles", {**ROLES, "expert": "the board", "client": ""}, ..., "Not yet.", "2 of 4 roles right: decision-maker, "
+     "witness. Client (beneficiary), Q1: not filled in yet. Ulrich's client (beneficiary) is whose interests and "
+     "purposes the system actually serves: who in the passage is that? Look again at: expert."),
     ("witness", "People with lived experience and independent advocates", "no", "Correct.",
      "You predicted the agencies would not do, and you chose someone outside them."),
     ("witness", "An independent advocate", "yes", "Correct.",
@@ -108,6 +130,24 @@ def test_the_app_table_route_gives_the_check_the_same_answer() -> None:
     app.check_button.click()
     assert repr(app).startswith("Correct. 4 of 4 quadrants right.")
     assert "Commissioners: key players" in app.model_panel.value
+
+
+def test_the_roles_table_route_gives_the_check_the_same_answer() -> None:
+    app = APPS["roles"]()
+    for row, key in zip(app.answer.cells, app.answer.row_keys):
+        row[0].value = ROLES[key]
+    app.predict.control.value = "no"
+    app.lock_button.click()
+    app.check_button.click()
+    assert repr(app).startswith("Correct. 4 of 4 roles right")
+    assert "witness: Nobody" in app.model_panel.value
+
+
+def test_gap_exercise_hides_the_judged_reading_until_an_attempt() -> None:
+    app = APPS["gap"]()
+    drawing = app.answer.box.children[0].value
+    assert "Budgets and access stay" not in drawing and "Shared budgets and flexible access" in drawing
+    assert app.model_panel.value == ""
 
 
 def test_witness_exercise_refuses_a_decision_making_agency() -> None:

@@ -22,11 +22,12 @@ import pandas as pd
 
 from stp_helpers.charts import layout
 from stp_helpers.charts.theme import BALANCING, OKABE_ITO, REINFORCING, SERIES
-from stp_helpers.stakeholders.csh import CshRecord, answers_table, disagreement_table, gap_finding
+from stp_helpers.stakeholders.csh import JUDGED_GAPS, CshRecord, answers_table, disagreement_table, gap_finding
+from stp_helpers.stakeholders.csh_judged import judged_finding, judged_table
 from stp_helpers.stakeholders.register import QUADRANTS, Register
 from stp_helpers.stakeholders.power import grid_finding, grid_table, rank_influence
 
-__all__ = ["grid_chart", "network_chart", "gap_chart", "disagreement_chart"]
+__all__ = ["grid_chart", "network_chart", "judged_gap_chart", "gap_chart", "disagreement_chart"]
 
 _QUADRANT_COLOURS = {"key players": REINFORCING, "keep satisfied": BALANCING, "keep informed": OKABE_ITO[3],
                      "monitor": "#777777"}
@@ -124,6 +125,33 @@ def gap_chart(record: CshRecord, *, title: str | None = None,
                               tooltip=["group", "question", "category", "gap", "is", "ought"])
     return heat.properties(title=_title(title or gap_finding(record), subtitle), width=560,
                            height=alt.Step(30))
+
+
+def judged_gap_chart(record: CshRecord, *, title: str | None = None,
+                     subtitle: str | list[str] | None = None) -> alt.LayerChart:
+    """The judged is/ought gap in values (none, some, wide): one row per question, one column per group.
+
+    The reading is the workbook's judgement (``gap`` and ``reason`` in
+    ``csh.yaml``); each cell writes its reading, and the tooltip gives the reason.
+    """
+    table = judged_table(record)
+    table = table.assign(question=[f"Q{n}" for n in table["number"]])
+    colours = {"none": layout.HEAT_COLOURS[0], "some": layout.HEAT_COLOURS[2], "wide": layout.HEAT_COLOURS[4]}
+    order = [f"Q{n}" for n in range(1, 13)]
+    base = alt.Chart(table).encode(
+        y=alt.Y("question:N", sort=order, title="Boundary question (1–12)", axis=alt.Axis(grid=False)),
+        x=alt.X("group:N", title="Stakeholder group", axis=alt.Axis(grid=False, labelAngle=0,
+                                                                     labelExpr="split(datum.label, ' ')")))
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.Color("gap:N", title="Gap in values (the workbook's judgement)",
+                        scale=alt.Scale(domain=list(JUDGED_GAPS), range=[colours[g] for g in JUDGED_GAPS]),
+                        legend=alt.Legend(direction="horizontal")),
+        tooltip=["group", "question", "category", "gap", "reason", "is", "ought"])
+    words = base.mark_text(fontSize={"expr": "width < 520 ? 11 : 14"}).encode(  # type: ignore[arg-type]
+        text="gap:N", color=alt.condition("datum.gap == 'wide'", alt.value(layout.HEAT_TEXT[-1]),
+                                          alt.value(layout.HEAT_TEXT[0])))
+    return alt.layer(cells, words).properties(title=_title(title or judged_finding(record), subtitle), width=560,
+                                              height=alt.Step(30))
 
 
 def disagreement_chart(record: CshRecord, mode: str = "ought", *, title: str | None = None,

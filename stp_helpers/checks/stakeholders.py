@@ -18,24 +18,20 @@ Correct. 1 of 1 classes right. Which of these could gain power through others, a
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import ipywidgets as widgets
 
 from stp_helpers import stakeholders
 from stp_helpers.checks import Feedback, is_placeholder, your_turn
 from stp_helpers.checks.exercise import Exercise
-from stp_helpers.checks.inputs import Choice, Column, DiagramPick, Number, ShortText, Table
+from stp_helpers.checks.inputs import Choice, Column, Number, ShortText, Table
 from stp_helpers.checks.matching import CSH_SOURCE, MENDELOW, SALIENCE, YES_NO, canonical
-from stp_helpers.checks.prediction import as_number, choice_note, count_note, own_count_note
+from stp_helpers.checks.prediction import choice_note, count_note, own_count_note
 from stp_helpers.stakeholders import csh
 from stp_helpers.stakeholders.register import Register
 
-__all__ = ["quadrants", "salience_classes", "broker", "csh_sources", "largest_gap", "witness",
-           "quadrant_exercise", "salience_exercise", "broker_exercise", "sources_exercise", "gap_exercise",
-           "widest_gap_exercise",
+__all__ = ["quadrants", "salience_classes", "broker", "csh_sources", "witness",
+           "quadrant_exercise", "salience_exercise", "broker_exercise", "sources_exercise",
            "witness_exercise", "WILTSHIRE_AGENCIES", "WITNESS_WORDS"]
 
 
@@ -203,47 +199,6 @@ def csh_sources(answer: Any, *, prediction: Any = ...) -> Feedback:
                     "who are they in your case?")
 
 
-def largest_gap(answer: Any, record: csh.CshRecord, group: str, smallest: bool = False, *,
-                prediction: Any = ...) -> Feedback:
-    """Check a question number for one group's largest (or smallest) is/ought gap; ties all count.
-
-    ``prediction`` is the source on which the learner expected the answers to lie closest.
-    """
-    if is_placeholder(answer):
-        return your_turn()
-    if isinstance(answer, float) and answer.is_integer():
-        answer = int(answer)
-    if isinstance(answer, bool) or not isinstance(answer, int):
-        raise TypeError("answer should be a question number from 1 to 12, e.g. 3")
-    word = "smallest" if smallest else "largest"
-    guess = as_number(prediction)
-    said_q = int(guess) if guess is not None and guess.is_integer() and 1 <= guess <= 12 else None
-    table = csh.answers_table(record, group)
-    top = table["gap"].min() if smallest else table["gap"].max()
-    best = table.loc[table["gap"] == top, "number"].tolist()
-    mine = table.loc[table["number"] == answer, "gap"]
-    if answer in best:
-        also = [f"Q{n}" for n in best if n != answer]
-        tie = f" ({', '.join(also)} ties with it)" if also else ""
-        source = csh.QUESTIONS[answer - 1].source
-        if said_q is not None:
-            note = choice_note(f"Q{said_q}", f"Q{answer}", f"the question where they lie "
-                               f"{'closest' if smallest else 'furthest apart'}",
-                               "What did you read in the answers that suggested it?")
-        else:
-            note = choice_note(CSH_SOURCE.match(prediction) or prediction, source, f"the source where they lie {'closest' if smallest else 'furthest apart'}",
-                               "What did you read in the answers that suggested it?")
-        return Feedback(True, [f"Q{answer} has the {word} gap for {group} ({top:.2f}){tie}."], None,
-                        note or "Is a gap in words a gap in values? Read both answers again.")
-    if mine.empty:
-        return Feedback(False, [], "Question numbers run from 1 to 12.")
-    return Feedback(False, [f"Q{answer} has a gap of {float(mine.iloc[0]):.2f}."],
-                    f"Another question's is and ought answers share {'more' if smallest else 'fewer'} words: "
-                    "read each pair side by side and compare how much they share."
-                    + (" Your answer is your prediction: compare the pairs to test it." if said_q == answer else ""),
-                    None)
-
-
 #: The decision-making agencies of the Wiltshire CSH answers (seed 000): a witness is none of them.
 WILTSHIRE_AGENCIES = ("council leadership", "council", "children's services", "housing services", "housing",
                       "police", "agency", "agencies", "agency managers", "managers", "commissioners",
@@ -361,43 +316,6 @@ def sources_exercise(answer: Any = ..., prediction: Any = ...) -> Exercise:
                     "a role-specific concern and a key problem.",
         predict=Choice("Which source holds the witness question?", list(csh.SOURCES)),
         title="Sort Ulrich's twelve boundary questions into the four sources of influence.")
-    return app.submit(answer, prediction)
-
-
-def gap_exercise(record: csh.CshRecord, group: str, answer: Any = ..., prediction: Any = ...) -> Exercise:
-    """The app for "find the smallest is/ought gap": a question number."""
-    table = csh.answers_table(record, group)
-    best = table.loc[table["gap"] == table["gap"].min(), "number"].tolist()
-    pairs = "".join(f"<tr><td>{n}</td><td>{html.escape(i)}</td><td>{html.escape(o)}</td></tr>"
-                    for n, i, o in zip(table["number"], table["is"], table["ought"]))
-    drawing = widgets.HTML(f"<table class='stp-csh-pairs'><thead><tr><th>Q</th><th>Is</th><th>Ought</th></tr>"
-                           f"</thead><tbody>{pairs}</tbody></table>")
-    app = Exercise(
-        "smallest_gap", lambda a, p: largest_gap(a, record, group, smallest=True, prediction=p),
-        DiagramPick("Question", drawing, [str(n) for n in table["number"]], as_type=int),
-        " or ".join(f"question {n}" for n in best),
-        explanation="The smallest gap is where the answers about what is and what ought to be share the most words.",
-        predict=Choice("On which source do they lie closest?", list(csh.SOURCES)),
-        title=f"For {group}: which question has the smallest gap between its is and ought answers?")
-    return app.submit(answer, prediction)
-
-
-def widest_gap_exercise(record: csh.CshRecord, group: str, answer: Any = ..., prediction: Any = ...,
-                        notebook: str = "") -> Exercise:
-    """The app for "find the largest is/ought gap": pick a question from the is/ought pairs, after predicting one."""
-    table = csh.answers_table(record, group)
-    best = table.loc[table["gap"] == table["gap"].max(), "number"].tolist()
-    pairs = "".join(f"<tr><td>{n}</td><td>{html.escape(i)}</td><td>{html.escape(o)}</td></tr>"
-                    for n, i, o in zip(table["number"], table["is"], table["ought"]))
-    drawing = widgets.HTML(f"<table class='stp-csh-pairs'><thead><tr><th>Q</th><th>Is</th><th>Ought</th></tr>"
-                           f"</thead><tbody>{pairs}</tbody></table>")
-    numbers = [str(n) for n in table["number"]]
-    app = Exercise(
-        "largest_gap", lambda a, p: largest_gap(a, record, group, prediction=p),
-        DiagramPick("Question", drawing, numbers, as_type=int), " or ".join(f"question {n}" for n in best),
-        explanation="The largest gap is where the answers about what is and what ought to be share the fewest words.",
-        predict=Choice("On which question do they move furthest?", numbers), notebook=notebook,
-        title=f"For {group}: which question has the largest gap between its is and ought answers?")
     return app.submit(answer, prediction)
 
 
