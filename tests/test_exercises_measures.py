@@ -114,5 +114,7 @@ def test_case_text_is_escaped_in_the_list_and_the_feedback() -> None:
     assert "<img" not in listed and "&lt;img" in listed and "\\[link\\]" in listed and "\\*new\\*" in listed
     feedback = check.demand_classes({1: "value", 2: "value"}, hostile)
     assert "<img" not in feedback._repr_html_() and "&lt;img" in feedback._repr_html_()
+    rows = [line.children[0].value for line in check.classify_exercise(hostile).answer.box.children[2:]]
+    assert all("<img" not in r and "&lt;img" in r for r in rows[:1]) and "*new* request" in rows[1]
     with pytest.raises(TypeError):
         check.demand_classes("failure", hostile)

@@ -32,6 +32,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from stp_helpers.display import escape_html
+
 __all__ = ["AnswerInput", "Choice", "Choices", "Column", "DiagramPick", "Form", "Number", "ShortText", "Table"]
 
 WIDE = widgets.Layout(width="600px")
@@ -207,10 +209,15 @@ class Table(AnswerInput):
             widgets.HTML(f"<b>{c.name}</b>", layout=widgets.Layout(width="160px")) for c in self.columns]
         lines = [widgets.HBox(head)]
         for r, cells in enumerate(self.cells):
-            name = ([widgets.Label(self.row_names[r], layout=widgets.Layout(width="220px"))]
-                    if self.row_names else [])
+            name = [self._row_name(self.row_names[r])] if self.row_names else []
             lines.append(widgets.HBox(name + cells))
         self.box = widgets.VBox([widgets.Label(label)] + lines)
+
+    @staticmethod
+    def _row_name(name: str) -> widgets.Widget:
+        """A row's name, wrapped onto more lines rather than cut (it may quote case text, so it is escaped)."""
+        return widgets.HTML(f"<div style='white-space:normal;overflow-wrap:anywhere;line-height:1.3'>"
+                            f"{escape_html(name)}</div>", layout=widgets.Layout(width="220px"))
 
     @staticmethod
     def _cell(column: Column, row: int) -> widgets.Widget:

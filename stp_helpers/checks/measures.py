@@ -288,7 +288,7 @@ def classify_exercise(contacts: Sequence[Contact], answer: Any = ..., prediction
     texts = tuple(c.text for c in contacts)
     app = Exercise(
         "demand_classes", lambda a, p: demand_classes(a, contacts, prediction=p),
-        Table("Each contact: value or failure demand; for failure demand, what failed",
+        Table("Value or failure demand, and what failed",
               [Column("kind", ("value", "failure")), Column("what failed")],
               row_names=tuple(f"{i}. “{t}”" for i, t in enumerate(texts, start=1)),
               row_keys=tuple(range(1, len(texts) + 1))),
