@@ -11,8 +11,10 @@ from exercise_tables import assert_answer_row, assert_placeholder_waits
 from stp_helpers import case, paths, sd
 from stp_helpers.checks import scenarios as futures_check
 from stp_helpers.checks import sd as sd_check
+from stp_helpers.checks import stock_flow as structure_check
 from stp_helpers.checks.exercise import APP_YOUR_TURN
 from stp_helpers.futures import robustness, scenarios
+from stp_helpers.sd import passage as sd_passage
 from stp_helpers.widgets import scenarios as views
 
 DRIVERS = scenarios.example_drivers()
@@ -41,7 +43,26 @@ APPS = {
     "contradicted": lambda: futures_check.contradiction_exercise(claims()),
     "mode": lambda: sd_check.mode_exercise(population()),
     "flaw": lambda: sd_check.flaw_exercise(flawed()),
+    "structure": lambda: structure_check.structure_exercise(case.load("wiltshire-complex-needs")),
 }
+
+#: The Wiltshire passage's quantities as its model has them (model.mdl, worked by hand from the INTEG equations).
+STRUCTURE = [("Stable", "stock"), ("At risk", "stock"), ("In crisis", "stock"),
+             ("becoming at risk", "flow", "At risk", "in"), ("stabilising", "flow", "Stable", "in"),
+             ("entering crisis", "flow", "In crisis", "in"), ("returning to risk", "flow", "At risk", "in"),
+             ("recovering from crisis", "flow", "Stable", "in"), ("crisis onset rate", "parameter or auxiliary"),
+             ("crisis duration", "parameter or auxiliary"), ("total agency contacts", "parameter or auxiliary")]
+#: The same in other words: synonyms, levels and rates, each flow from the stock it drains.
+STRUCTURE_ALT = [("stable people", "level"), ("People at risk", "Stock"), ("people in crisis", "stock"),
+                 ("becoming at-risk", "outflow", "stable"), ("stabilizing", "flow", "At risk", "out"),
+                 ("tipping into crisis", "rate", "at risk", "out"), ("revolving door", "inflow", "people at risk"),
+                 ("recovery", "flow", "in crisis", "out"), ("crisis onset rate", "parameter"),
+                 ("length of a crisis", "constant"), ("agency contacts", "auxiliary")]
+
+
+def _with(rows: list[tuple[str, ...]], index: int, row: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return rows[:index] + [row] + rows[index + 1:]
+
 
 TABLE: list[tuple[str, Any, Any, str, str]] = [
     ("axes", ("central funding settlement", "voluntary-sector capacity"), "central funding settlement", "Correct.",
@@ -66,6 +87,22 @@ TABLE: list[tuple[str, Any, Any, str, str]] = [
     ("flaw", "extreme condition", "Flow units", "Correct.", "You predicted Flow units as the test it fails; it is Extreme conditions."),
     ("flaw", "Flow units", ..., "Not yet.", "Flow units is one of the tests, and the model passes it."),
     ("flaw", "gremlins", ..., "Not yet.", "Name a test from the report"),
+    ("structure", STRUCTURE, 3, "Correct.", "All 11 quantities the passage names are classified as the model has "
+     "them: 3 stocks, 5 flows and 3 parameters or auxiliaries. You predicted 3 stocks, and there are 3."),
+    ("structure", STRUCTURE_ALT, 2, "Correct.", "You predicted 2 stocks; there are 3."),
+    ("structure", _with(STRUCTURE, 3, ("becoming at risk", "flow", "At risk", "out")), ..., "Not yet.",
+     "becoming at risk is a flow into At risk, not out of it."),
+    ("structure", _with(STRUCTURE, 8, ("crisis onset rate", "flow", "In crisis", "in")), ..., "Not yet.",
+     "crisis onset rate is a parameter, though its name says rate: the model holds it fixed over a run (1/Month)"),
+    ("structure", _with(STRUCTURE, 1, ("At risk", "flow", "Stable", "in")), 3, "Not yet.",
+     "You predicted 3 stocks; your answer has 2. At risk is a stock: it would still have a value if time stopped, "
+     "and only its flows change it (Sterman 2000, ch. 6)."),
+    ("structure", _with(STRUCTURE, 3, ("becoming at risk", "flow", "In crisis", "in")), ..., "Not yet.",
+     "becoming at risk does not fill or drain In crisis"),
+    ("structure", STRUCTURE[:-2], ..., "Not yet.", "The passage names 2 more quantities you have not listed; look "
+     "again at: \"A crisis lasts four months on average: that is the crisis duration.\""),
+    ("structure", [("early help", "parameter")] + STRUCTURE, ..., "Not yet.",
+     "'early help' is not a quantity in the case model: use the passage's own words"),
 ]
 
 
@@ -118,3 +155,24 @@ def test_driver_scores_app_reads_its_table_and_waits_when_empty() -> None:
         row[0].value, row[1].value = (str(n) for n in SCORES[driver])
     app.check_button.click()
     assert repr(app).startswith("Correct. 6 of 6 drivers scored as the briefing reads.")
+
+
+def test_structure_answer_is_the_model_read_through_pysd() -> None:
+    the_case = case.load("wiltshire-complex-needs")
+    roles = sd_passage.quantity_roles(sd.case_model(the_case), sd_passage.case_passage(the_case).quantities)
+    assert sd_passage.answer_rows(roles) == STRUCTURE
+    assert [r.out_of for r in roles if r.kind == "flow"] == [("Stable",), ("At risk",), ("At risk",), ("In crisis",),
+                                                             ("In crisis",)]
+
+
+def test_structure_app_reads_its_table_and_says_when_a_case_has_no_model() -> None:
+    app = structure_check.structure_exercise(case.load("wiltshire-complex-needs"))
+    app.predict.control.value = "3"
+    app.lock_button.click()
+    for cells, row in zip(app.answer.cells, STRUCTURE):
+        for cell, value in zip(cells, row + ("",) * (4 - len(row))):
+            cell.value = value
+    app.check_button.click()  # a stock's row leaves the stock and direction blank, and still counts
+    assert repr(app).startswith("Correct. All 11 quantities"), repr(app)
+    none = structure_check.structure_exercise(case.load("plymouth-alliance"))
+    assert "has no stock-and-flow model" in repr(none)
