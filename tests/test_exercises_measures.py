@@ -29,6 +29,8 @@ TABLE: list[tuple[str, Any, Any, str, str]] = [
                   "re-applying after dropping out": ("F", "failure to do something"),
                   3: ("failure", "done wrong"), 4: ("value demand", ""), 5: ("Value", "n/a")}, "three", "Correct.",
      "3 failure demand (1: progress chasing, 2: not done, 3: not done right) and 2 value demand"),
+    # numbers written as text, as a spreadsheet gives them
+    ("classify", {str(k): v for k, v in MODEL.items()}, ..., "Correct.", "All 5 contacts classified"),
     # a list in the contacts' order
     ("classify", [("failure", "progress chase"), ("failure", "rework"), ("failure", "not right first time"),
                   ("value", ""), ("value", "")], ..., "Correct.", "Which failure demand would you design out first"),

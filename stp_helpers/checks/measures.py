@@ -170,6 +170,8 @@ def _rows(answer: Any, contacts: Sequence[Contact]) -> dict[int, tuple[str, str]
     by_text = {canonical(c.text): i for i, c in enumerate(contacts, start=1)}
     rows: dict[int, tuple[str, str]] = {}
     for key, entry in items:
+        if isinstance(key, str) and key.strip().isdigit():
+            key = int(key)
         number = key if isinstance(key, int) and not isinstance(key, bool) else by_text.get(canonical(key))
         if number is None or not 1 <= number <= len(contacts):
             return (f"{str(key).strip()!r} is not one of the {len(contacts)} contacts listed; use their numbers "
