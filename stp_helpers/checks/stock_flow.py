@@ -281,7 +281,7 @@ def structure_exercise(the_case: Case, answer: Any = ..., prediction: Any = ...)
         return passage_markdown(the_case)
     model = sd.case_model(the_case)
     roles = quantity_roles(model, found.quantities)
-    table = StructureTable("One row per quantity: its kind; for a flow, the stock it fills or drains, in or out", [
+    table = StructureTable("One row per quantity the passage names", [
         Column("quantity"), Column("kind", KINDS), Column("stock (for a flow)"), Column("in or out", ("in", "out"))],
         rows=len(roles) + 3)
     app = Exercise(
@@ -292,5 +292,5 @@ def structure_exercise(the_case: Case, answer: Any = ..., prediction: Any = ...)
                     "(Sterman 2000, ch. 6). A flow between two stocks drains one and fills the other: either is right.",
         predict=Number("Stocks the passage describes", units="stocks", integer=True),
         title="List the quantities the passage names and classify each as a stock, a flow or a parameter or "
-              "auxiliary.")
+              "auxiliary; for a flow, name the stock it fills or drains and say in or out.")
     return app.submit(answer, prediction)
