@@ -143,9 +143,9 @@ def judged_gap_chart(record: CshRecord, *, title: str | None = None,
         x=alt.X("group:N", title="Stakeholder group", axis=alt.Axis(grid=False, labelAngle=0,
                                                                      labelExpr="split(datum.label, ' ')")))
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-        color=alt.Color("gap:N", title="Gap in values (the workbook's judgement)",
+        color=alt.Color("gap:N", title="Judged gap in values",
                         scale=alt.Scale(domain=list(JUDGED_GAPS), range=[colours[g] for g in JUDGED_GAPS]),
-                        legend=alt.Legend(direction="horizontal")),
+                        legend=alt.Legend(direction="horizontal", orient="bottom")),
         tooltip=["group", "question", "category", "gap", "reason", "is", "ought"])
     words = base.mark_text(fontSize={"expr": "width < 520 ? 11 : 14"}).encode(  # type: ignore[arg-type]
         text="gap:N", color=alt.condition("datum.gap == 'wide'", alt.value(layout.HEAT_TEXT[-1]),
@@ -156,7 +156,10 @@ def judged_gap_chart(record: CshRecord, *, title: str | None = None,
 
 def disagreement_chart(record: CshRecord, mode: str = "ought", *, title: str | None = None,
                        subtitle: str | list[str] | None = None) -> alt.LayerChart:
-    """Mean gap between groups' answers to each question, largest first."""
+    """Mean share of words not shared between groups' answers to each question, largest first.
+
+    Shared words are a prompt for reading the answers side by side, not a measure of values.
+    """
     table = disagreement_table(record, mode)
     if table.empty:
         data = pd.DataFrame({"label": ["(fewer than two groups answered)"], "mean_gap": [0.0], "widest_pair": [""]})
@@ -164,12 +167,12 @@ def disagreement_chart(record: CshRecord, mode: str = "ought", *, title: str | N
     else:
         data = table.assign(label=[f"Q{n} {c}" for n, c in zip(table["number"], table["category"])])
         top = data.iloc[0]
-        title = title or (f"Groups disagree most on Q{top['number']} {top['category']} "
-                          f"('{mode}' mode, mean gap {top['mean_gap']:.2f})")
+        title = title or (f"Groups' words differ most on Q{top['number']} {top['category']} "
+                          f"('{mode}' mode, {top['mean_gap']:.2f}): read those answers first")
     order = data["label"].tolist()
-    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=order, title="Boundary question"),
+    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=order, title=None),
                                   x=alt.X("mean_gap:Q", scale=alt.Scale(domain=[0, 1]),
-                                          title=f"Mean gap between groups' '{mode}' answers (0 to 1)"))
+                                          title="Words not shared"))
     bars = base.mark_bar(color=BALANCING).encode(tooltip=["label", "mean_gap", "widest_pair"])
     text = base.mark_text(align="left", dx=4, fontSize=13).encode(text=alt.Text("mean_gap:Q", format=".2f"))
     return alt.layer(bars, text).properties(title=_title(title, subtitle), height=alt.Step(26), width=520)
