@@ -146,7 +146,7 @@ def judged_gap_chart(record: CshRecord, *, title: str | None = None,
         color=alt.Color("gap:N", title="Judged gap in values",
                         scale=alt.Scale(domain=list(JUDGED_GAPS), range=[colours[g] for g in JUDGED_GAPS]),
                         legend=alt.Legend(direction="horizontal", orient="bottom")),
-        tooltip=["group", "question", "category", "gap", "reason", "is", "ought"])
+        tooltip=[f"{f}:N" for f in ("group", "question", "category", "gap", "reason", "is", "ought")])
     words = base.mark_text(fontSize={"expr": "width < 520 ? 11 : 14"}).encode(  # type: ignore[arg-type]
         text="gap:N", color=alt.condition("datum.gap == 'wide'", alt.value(layout.HEAT_TEXT[-1]),
                                           alt.value(layout.HEAT_TEXT[0])))
