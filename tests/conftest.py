@@ -17,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
+import layout
 import pytest
 from jupyter_client.manager import KernelManager
 
@@ -205,6 +206,15 @@ def assert_rendered_offline(visit: Visit) -> None:
     assert visit.external == [], f"requests left 127.0.0.1: {visit.external}"
     assert visit.failed == [], f"failed requests: {visit.failed}"
     assert visit.console_errors == [], visit.console_errors
+
+
+def assert_fits(visit: Visit) -> None:
+    """The page as a teacher projects it and a learner reads it on a phone: at 1280 px and then at 412 px,
+    nothing wider than the screen, no text clipped, no chart labels overlapping, every chart named
+    (tests/layout.py); the viewport is left at 1280 px."""
+    found = [p for width in layout.WIDTHS for p in layout.problems_at(visit.page, width)]
+    visit.page.set_viewport_size({"width": 1280, "height": 900})
+    assert found == [], "\n".join(found)
 
 
 def open_app(visit: Visit, base: str, item: catalogue.Entry) -> None:

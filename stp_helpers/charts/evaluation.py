@@ -24,6 +24,7 @@ import altair as alt
 import pandas as pd
 
 from stp_helpers.charts.theme import BALANCING, LABEL_CHARS, REINFORCING, SERIES, category_axis, wrapped_lines
+from stp_helpers.charts import layout
 from stp_helpers.charts.sd import number
 
 __all__ = ["xmr_finding", "xmr_chart", "target_finding", "target_chart", "demand_chart",
@@ -130,16 +131,27 @@ def demand_chart(summary: pd.DataFrame, *, subtitle: str | list[str] | None = No
     share = summary.loc[summary["kind"] == "failure", "count"].sum() / summary["count"].sum()
     title = f"Failure demand is {share:.0%} of {summary['count'].sum():,} contacts"
     order = summary["demand"].tolist()
-    bars = alt.Chart(summary).mark_bar().encode(
-        y=alt.Y("demand:N", sort=order, title="Type of demand"),
-        x=alt.X("count:Q", title="Contacts (count)"),
+    # Demand names wrap onto lines (never cut, the axis title above them); the numbers of the longest
+    # bars sit inside their end in black (vermillion 5.4:1, blue is given white, 5.2:1), the others past it.
+    lines = max(wrapped_lines(d, LABEL_CHARS) for d in summary["demand"])
+    top = float(summary["count"].max())
+    base = alt.Chart(summary).encode(
+        y=alt.Y("demand:N", sort=order, title="Type of demand", axis=category_axis()),
+        x=alt.X("count:Q", title="Contacts (count)", scale=alt.Scale(domain=[0, top * 1.1 if top > 0 else 1], nice=True),
+                axis=alt.Axis(labelFlush=True)))
+    bars = base.mark_bar().encode(
         color=alt.Color("kind:N", scale=alt.Scale(domain=["failure", "value"], range=[SIGNAL, BALANCING]),
                         title="Kind"), tooltip=["demand", "kind", "count", "share"])
-    text = bars.mark_text(align="left", dx=4, fontSize=13, color="#000000").encode(text="count:Q")
+    long_bar = f"datum.count > 0 && datum.count >= {top * 0.7!r}"
+    outside = base.transform_filter(f"!({long_bar})").mark_text(align="left", dx=4, fontSize=13,
+                                                                 color="#000000").encode(text="count:Q")
+    inside = base.transform_filter(long_bar).mark_text(align="right", dx=-4, fontSize=13).encode(
+        text="count:Q", color=alt.condition("datum.kind == 'failure'", alt.value("#000000"), alt.value("#FFFFFF")))
     props = {"text": title}
     if subtitle:
         props["subtitle"] = subtitle
-    return (bars + text).properties(title=alt.TitleParams(**props), height=alt.Step(30), width=480)
+    return alt.layer(bars, outside, inside).properties(title=alt.TitleParams(**props),
+                                                       height=alt.Step(max(30, 17 * lines + 8)), width=480)
 
 
 def ranking_chart(ranking: pd.DataFrame, criteria: Sequence[str], *,
@@ -191,14 +203,16 @@ def pareto_chart(appraisal: object, x: str, y: str, front: Sequence[str], *,
     data = scores[[x, y]].reset_index().rename(columns={x: "x", y: "y"})
     data["status"] = ["on the front" if o in front else "dominated" for o in data["option"]]
     title = f"{len(front)} of {len(data)} options are on the Pareto front: " + ", ".join(front)
-    base = alt.Chart(data).encode(
-        x=alt.X("x:Q", title=f"{x} ({units[x] or 'score'}; {better[x]} is better)", scale=alt.Scale(zero=False)),
-        y=alt.Y("y:Q", title=f"{y} ({units[y] or 'score'}; {better[y]} is better)", scale=alt.Scale(zero=False)))
-    dots = base.mark_point(filled=True, size=120).encode(
-        color=alt.Color("status:N", scale=alt.Scale(domain=["on the front", "dominated"], range=[BALANCING, GREY]),
-                        title=None), tooltip=["option", "x", "y", "status"])
-    labels = base.mark_text(align="left", dx=8, fontSize=13).encode(text="option:N")
+    # Numbered points with a key under the chart: option names beside their points would run past a
+    # phone-width chart (and Vega would shrink the plot to make room for them).
+    colour = alt.Color("status:N", scale=alt.Scale(domain=["on the front", "dominated"], range=[BALANCING, GREY]),
+                       title="Status")
+    points, numbers, key = layout.numbered_layers(
+        data, name="option", x="x", y="y", colour=colour, radius=0.0, tooltip=["option", "x", "y", "status"],
+        key_title="Options (number on the chart)",
+        x_axis=alt.X("x:Q", title=f"{x} ({units[x] or 'score'}; {better[x]} is better)", scale=alt.Scale(zero=False)),
+        y_axis=alt.Y("y:Q", title=f"{y} ({units[y] or 'score'}; {better[y]} is better)", scale=alt.Scale(zero=False)))
     props = {"text": title}
     if subtitle:
         props["subtitle"] = subtitle
-    return (dots + labels).properties(title=alt.TitleParams(**props), width=460, height=300)
+    return alt.layer(points, numbers, key).properties(title=alt.TitleParams(**props), width=460, height=300)

@@ -85,8 +85,8 @@ SERIES = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#00
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 THEME = "stp"
-#: On a phone-width chart a legend label wraps at about this many characters.
-LEGEND_PHONE_CHARS = 20
+#: A legend label wraps at about this many characters (it fits one column on a phone).
+LEGEND_CHARS = 20
 
 
 @alt.theme.register(THEME, enable=True)
@@ -103,12 +103,18 @@ def _stp_theme() -> alt.theme.ThemeConfig:
                       "subtitleColor": "#444444", "lineHeight": 21, "subtitleLineHeight": 18},
             "axis": {"labelFontSize": 14, "titleFontSize": 14, "grid": True,
                      "gridColor": "#e6e6e6", "labelLimit": 220, "titleLimit": 0},
-            # Legends sit under the chart, where a narrow screen never cuts them (one column on a phone);
-            # labels are never shortened.
+            # An x axis title ends where the plot ends, so on a phone a long one runs left under the
+            # y axis labels (blank there) instead of past the chart's right edge.
+            "axisX": {"titleAnchor": "end"},
+            # Legends sit under the chart in one column, where a narrow screen never cuts them; labels
+            # wrap (WRAPPED_LEGEND_LABEL) and are never shortened.  Nothing in a legend depends on the
+            # chart's width, so its height is right from the first drawing.
             "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom", "direction": "vertical",
-                       "columns": {"expr": "width < 520 ? 1 : 2"}, "labelLimit": 0, "titleLimit": 0, "symbolLimit": 0,
+                       "columns": 1, "labelLimit": 0, "titleLimit": 0, "symbolLimit": 0,
                        "layout": {"bottom": {"anchor": "start", "direction": "vertical"}}},
-            "autosize": {"type": "fit-x", "contains": "padding"},
+            # Layout is recomputed on every update, so a legend that wraps when the chart narrows
+            # (one column, wrapped labels) gets the height it needs instead of being cut.
+            "autosize": {"type": "fit-x", "contains": "padding", "resize": True},
             "mark": {"color": SERIES[0]},
             "bar": {"color": SERIES[0]},
             "line": {"strokeWidth": 2.5},
@@ -270,8 +276,10 @@ def title_lines(title: Any) -> tuple[list[str], list[str]]:
     return _lines(text, TITLE_CHARS), sub
 
 
-#: A legend label wraps onto lines when the chart is narrower than a phone's 520 px.
-PHONE_LEGEND_LABEL = f"width < 520 && isString(datum.label) ? {wrap_expr(LEGEND_PHONE_CHARS)} : datum.label"
+#: A legend label wraps onto lines of about :data:`LEGEND_CHARS` characters, at every width.  A label
+#: that wrapped only on a narrow chart would change the legend's height after Vega had sized the
+#: chart to its first width, and the legend's last entries would be cut.
+WRAPPED_LEGEND_LABEL = f"isString(datum.label) ? {wrap_expr(LEGEND_CHARS)} : datum.label"
 #: An axis title longer than this wraps onto lines (a phone-width chart has about 300 px of axis).
 AXIS_TITLE_CHARS = 30
 
@@ -279,8 +287,8 @@ AXIS_TITLE_CHARS = 30
 def wrap_axis_titles(chart: alt.TopLevelMixin, chars: int = AXIS_TITLE_CHARS) -> None:
     """Wrap every x and y axis title longer than ``chars`` characters onto lines, in place.
 
-    Legends without a label expression of their own get :data:`PHONE_LEGEND_LABEL`, so their
-    labels wrap on a phone-width chart (a legend under the chart starts after the y axis labels).
+    Legends without a label expression of their own get :data:`WRAPPED_LEGEND_LABEL`, so their
+    labels wrap onto lines (a legend under the chart starts after the y axis labels).
 
     >>> c = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(
     ...     x=alt.X("a:Q", title="Crisis-driven contacts over 20 years (contacts)"))
@@ -306,9 +314,9 @@ def wrap_axis_titles(chart: alt.TopLevelMixin, chars: int = AXIS_TITLE_CHARS) ->
                 continue
             legend = enc._kwds.get("legend", alt.Undefined)
             if legend is alt.Undefined:
-                enc["legend"] = alt.Legend(labelExpr=PHONE_LEGEND_LABEL)
+                enc["legend"] = alt.Legend(labelExpr=WRAPPED_LEGEND_LABEL)
             elif isinstance(legend, alt.Legend) and legend._kwds.get("labelExpr", alt.Undefined) is alt.Undefined:
-                legend["labelExpr"] = PHONE_LEGEND_LABEL
+                legend["labelExpr"] = WRAPPED_LEGEND_LABEL
 
 
 def fit(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -443,11 +451,12 @@ def bar_chart(
     base = alt.Chart(data).encode(
         y=alt.Y(f"{category}:N", sort=order, title=category_title or category.capitalize(),
                 axis=category_axis()),
-        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, top * 1.1 if top > 0 else 1]),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, top * 1.1 if top > 0 else 1], nice=True),
                 axis=alt.Axis(labelFlush=True)),
     )
     bars = base.mark_bar().encode(color=colour, tooltip=[category, value])
-    long_bar = f"datum['{value}'] >= {top * 0.7!r}"
+    # A bar of zero has no end to write inside: its number goes past it (all bars are zero before a class answers).
+    long_bar = f"datum['{value}'] > 0 && datum['{value}'] >= {top * 0.7!r}"
     outside = base.transform_filter(f"!({long_bar})").mark_text(align="left", dx=4, fontSize=14).encode(
         text=f"{value}:Q")
     inside_colour: Any = alt.value("#FFFFFF")  # white on blue: 5.2:1

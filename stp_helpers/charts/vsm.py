@@ -20,7 +20,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from stp_helpers.charts.theme import BALANCING, REINFORCING
+from stp_helpers.charts.theme import BALANCING, LABEL_CHARS, REINFORCING, category_axis, wrapped_lines
 from stp_helpers.vsm.model import VsmDescription, VsmError
 from stp_helpers.vsm.variety import variety_balance
 
@@ -82,18 +82,30 @@ def variety_chart(desc: VsmDescription, system: str | None = None, *,
         data = pd.DataFrame({"row": ["(no estimates)"], "gap_bits": [0.0], "status": ["balanced"],
                              "label": [""], "disturbance": [0], "response": [0],
                              "attenuators": [""], "amplifiers": [""]})
+    # Row names wrap onto lines (never cut); the scale leaves room for the "+n bits" label past each bar.
+    lines = max(wrapped_lines(r, LABEL_CHARS) for r in data["row"])
+    low, high = min(0.0, float(data["gap_bits"].min())), max(0.0, float(data["gap_bits"].max()))
+    span = (high - low) or 1.0
     base = alt.Chart(data).encode(
-        y=alt.Y("row:N", sort=None, title="Unit · interface"),
-        x=alt.X("gap_bits:Q", title="Variety gap (bits: log₂ disturbance − log₂ response)"),
+        y=alt.Y("row:N", sort=None, title="Unit · interface", axis=category_axis()),
+        x=alt.X("gap_bits:Q", title="Variety gap (bits: log₂ disturbance − log₂ response)",
+                scale=alt.Scale(domain=[low - (0.05 * span if low < 0 else 0), high + 0.1 * span])),
     )
     bars = base.mark_bar().encode(
         color=alt.Color("status:N", scale=alt.Scale(domain=["short", "balanced"], range=[REINFORCING, BALANCING]),
                         legend=alt.Legend(title="Regulator")),
         tooltip=["row", "disturbance", "response", "attenuators", "amplifiers", "gap_bits"],
     )
-    labels = base.mark_text(align="left", dx=4, fontSize=14).encode(text="label:N")
+    # The longest bars (always "short", vermillion) carry their number inside their end in black (5.4:1),
+    # the others just past it,
+    # so no number runs out of a phone-width chart.
+    long_bar = f"datum.gap_bits > 0 && datum.gap_bits >= {0.6 * high!r}"
+    outside = base.transform_filter(f"!({long_bar})").mark_text(align="left", dx=4, fontSize=14).encode(text="label:N")
+    inside = base.transform_filter(long_bar).mark_text(align="right", dx=-4, fontSize=14, color="#000000").encode(
+        text="label:N")
     rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#000000").encode(x="x:Q")
     props: dict = {"text": title}
     if subtitle:
         props["subtitle"] = subtitle
-    return (bars + labels + rule).properties(title=alt.TitleParams(**props), height=alt.Step(30), width=420)
+    return alt.layer(bars, outside, inside, rule).properties(title=alt.TitleParams(**props),
+                                                  height=alt.Step(max(30, 17 * lines + 8)), width=420)
