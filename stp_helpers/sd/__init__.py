@@ -61,6 +61,7 @@ from stp_helpers.sd.cases import (
     tornado_table,
 )
 from stp_helpers.sd.structure import PolarityLabel, causal_graph, flow_signs, polarity_label
+from stp_helpers.sd.passage import QuantityRole, answer_rows, case_passage, has_model, quantity_roles
 from stp_helpers.sd.validation import (
     Check,
     IntegrationCheck,
@@ -93,4 +94,5 @@ __all__ = [
     "FitStats", "fit_statistics", "align", "Calibration", "calibrate",
     "classify_behaviour", "classify_frame",
     "causal_graph", "polarity_label", "PolarityLabel", "flow_signs",
+    "QuantityRole", "quantity_roles", "answer_rows", "case_passage", "has_model",
 ]

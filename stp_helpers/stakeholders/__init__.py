@@ -1,7 +1,7 @@
 """Stakeholders: the register and power/interest, Critical Systems Heuristics, ethics and engagement.
 
 This package only re-exports; the code lives in its modules:
-``register``, ``power``, ``csh``, ``ethics``, ``engagement``, ``engagement_strategy``, ``ethics_review``.
+``register``, ``power``, ``csh`` (with ``csh_judged`` and ``csh_passage``), ``ethics``, ``engagement``, ``engagement_strategy``, ``ethics_review``.
 """
 
 from __future__ import annotations
@@ -73,7 +73,12 @@ from stp_helpers.stakeholders.csh import (
     tensions,
     widest_gap,
     word_gap,
+    JUDGED_GAPS,
 )
+from stp_helpers.stakeholders import csh_judged
+from stp_helpers.stakeholders.csh_judged import WORDS_LABEL, extreme_gap, judge, judged_finding, judged_table
+from stp_helpers.stakeholders import csh_passage
+from stp_helpers.stakeholders.csh_passage import ROLES, CshPassage, PassageRole, Role
 from stp_helpers.stakeholders import ethics
 from stp_helpers.stakeholders.ethics import (
     CHECK_ITEMS,
@@ -214,5 +219,7 @@ __all__ = [
     "tensions",
     "unengaged",
     "widest_gap",
+    "JUDGED_GAPS", "csh_judged", "WORDS_LABEL", "extreme_gap", "judge", "judged_finding", "judged_table",
+    "csh_passage", "ROLES", "CshPassage", "PassageRole", "Role",
     "word_gap",
 ]

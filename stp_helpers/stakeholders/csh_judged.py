@@ -28,7 +28,7 @@ import pandas as pd
 from stp_helpers.stakeholders.csh import (JUDGED_GAPS, QUESTIONS, CshAnswer, CshError, CshRecord, build_csh,
                                           word_gap)
 
-__all__ = ["JUDGED_GAPS", "WORDS_LABEL", "judge", "judged_table", "extreme_gap", "judged_finding", "build_csh"]
+__all__ = ["WORDS_LABEL", "judge", "judged_table", "extreme_gap", "judged_finding"]
 
 #: How the word-overlap column is labelled wherever it is shown.
 WORDS_LABEL = "words shared (a prompt: words, not values)"
