@@ -66,7 +66,10 @@ def heat_layers(base: alt.Chart, field: str, text: str, *, title: str, domain: S
     scale = alt.Scale(type="threshold", domain=edges, range=list(HEAT_COLOURS))
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.Color(f"{field}:Q", title=title, scale=scale,
-                        legend=alt.Legend(format=",.2~f", direction="horizontal", columns=5)),
+                        # The key is never longer than the plot is wide: under a phone-width heatmap
+                        # it starts after the row names, and a 200 px key would run off the chart's edge.
+                        legend=alt.Legend(format=",.2~f", direction="horizontal", columns=5,
+                                          gradientLength={"expr": "min(200, width)"})),
         tooltip=list(tooltip))
     dark = edges[-1]  # only the darkest step takes white text
     # Smaller numbers in a phone's narrow cells, so neighbouring numbers never touch.

@@ -30,11 +30,14 @@ from stp_helpers.futures import robustness
 from stp_helpers.futures import scenarios as fut
 from stp_helpers.charts.theme import BALANCING, REINFORCING, SERIES, chart_title
 from stp_helpers.charts import layout
-from stp_helpers.charts.theme import wrap_expr
+from stp_helpers.charts.theme import category_axis, wrap_expr, wrapped_lines
 from stp_helpers.display import HTML
 
 __all__ = ["driver_chart", "driver_finding", "regret_chart", "sweep_chart", "draw_tree", "matrix_html",
            "chart_title"]
+
+#: Option names in the regret chart wrap at about this many characters (a phone leaves them ~130 px).
+OPTION_CHARS = 16
 
 
 def _title(text: str, subtitle: str | list[str] | None) -> alt.TitleParams:
@@ -122,12 +125,14 @@ def regret_chart(payoffs: pd.DataFrame, *, better: str = "higher", unit: str = "
                               labelAlign={"expr": "width < 380 ? 'right' : 'center'"},
                               labelBaseline={"expr": "width < 380 ? 'middle' : 'top'"},
                               labelLimit=0, grid=False, labelExpr=f"width < 380 ? datum.label : {wrap_expr(6)}")),
-        y=alt.Y("option:N", sort=options, title="Option", axis=alt.Axis(grid=False, labelLimit=160)))
+        # Option names wrap onto lines (never cut), with the axis title above them.
+        y=alt.Y("option:N", sort=options, title="Option", axis=category_axis(OPTION_CHARS)))
     top = float(long["regret"].max()) or 1.0
     heat = layout.heat_layers(base, "regret", "label", title=f"Regret{unit_text}", domain=[0, top],
                               tooltip=["option", "scenario", alt.Tooltip("regret:Q", format=",.4g")])
+    lines = max(wrapped_lines(o, OPTION_CHARS) for o in options)
     return heat.properties(
-        title=_title(title or choice.sentence(), subtitle), width=560, height=alt.Step(40))
+        title=_title(title or choice.sentence(), subtitle), width=560, height=alt.Step(max(40, 17 * lines + 8)))
 
 
 def sweep_chart(sweep: pd.DataFrame, scenario: str, *, unit: str = "", better: str = "higher",

@@ -21,7 +21,7 @@ import networkx as nx
 import pandas as pd
 
 from stp_helpers.charts import layout
-from stp_helpers.charts.theme import BALANCING, OKABE_ITO, REINFORCING, SERIES
+from stp_helpers.charts.theme import BALANCING, OKABE_ITO, REINFORCING, SERIES, wrap_expr
 from stp_helpers.stakeholders.csh import JUDGED_GAPS, CshRecord, answers_table, disagreement_table, gap_finding
 from stp_helpers.stakeholders.csh_judged import judged_finding, judged_table
 from stp_helpers.stakeholders.register import QUADRANTS, Register
@@ -67,16 +67,59 @@ def grid_chart(register: Register, snapshot: str | None = None, *, threshold: fl
         title=_title(title or grid_finding(register, snapshot), subtitle), width=560, height=420)
 
 
+#: Plot height of the influence network (px), and how far its axes run past the circle of nodes (±1).
+_NETWORK_HEIGHT = 480
+_NETWORK_SPAN = 1.45
+#: Name labels: 13 px text is about 7.1 px a character in the system font; a little more, so labels never touch.
+_CHAR_PX = 7.4
+
+
+def network_label_width(nodes: pd.DataFrame, names: str = "key") -> float:
+    """The narrowest plot (px) on which every node's name, centred above it, clears its neighbours' names.
+
+    Two names collide when their nodes sit within a line's height of each
+    other and closer across than half their widths together; a name also
+    has to stay inside the plot.  Below this width the network writes
+    numbers, listed in its key.  ``inf`` when no width is enough.
+
+    >>> nodes = pd.DataFrame({"x": [-1.0, 1.0], "y": [0.0, 0.0], "key": ["1. A", "2. B"]})
+    >>> round(network_label_width(nodes))
+    95
+    >>> network_label_width(nodes.assign(x=[0.0, 0.0]))  # one spot: only numbers can be told apart
+    inf
+    """
+    per_unit_y = _NETWORK_HEIGHT / (2 * _NETWORK_SPAN)
+    widths = [len(str(n)) * _CHAR_PX for n in nodes[names]]
+    need = 0.0
+    points = list(zip(nodes["x"].astype(float), nodes["y"].astype(float), widths))
+    for i, (x, _, w) in enumerate(points):
+        room = 0.5 - abs(x) / (2 * _NETWORK_SPAN)  # share of the width between the node and the nearer edge
+        need = max(need, w / 2 / room if room > 0 else float("inf"))
+        for x2, y2, w2 in points[i + 1:]:
+            if abs(points[i][1] - y2) * per_unit_y >= 18:  # a line apart: never collide
+                continue
+            dx = abs(x - x2)
+            need = max(need, 2 * _NETWORK_SPAN * ((w + w2) / 2 + 6) / dx if dx > 0 else float("inf"))
+    return need
+
+
 def network_chart(graph: nx.DiGraph, *, title: str | None = None,
                   subtitle: str | list[str] | None = None) -> alt.LayerChart:
     """The influence network on a circle (deterministic layout): arrows as lines ending in a dot,
-    node size by reach, brokers in vermillion and labelled as such."""
+    node size by reach, brokers in vermillion and labelled as such.
+
+    Each node is numbered and a key under the chart lists ``n. name``; where
+    the chart is wide enough for the names (:func:`network_label_width`) each
+    node carries its key entry, on a phone only its number, so names never overlap.
+    """
     ranking = rank_influence(graph).set_index("name")
     order = sorted(graph.nodes, key=str.casefold)
     pos = nx.circular_layout(order)
     nodes = pd.DataFrame([{"name": n, "x": round(float(pos[n][0]), 4), "y": round(float(pos[n][1]), 4),
                            "reach": int(ranking.loc[n, "reach"]), "betweenness": float(ranking.loc[n, "betweenness"]),
-                           "role": "broker" if ranking.loc[n, "broker"] else "other"} for n in order])
+                           "role": "broker" if ranking.loc[n, "broker"] else "other",
+                           "number": str(i + 1), "key": f"{i + 1}. {n}"} for i, n in enumerate(order)],
+                         columns=["name", "x", "y", "reach", "betweenness", "role", "number", "key"])
     edges = pd.DataFrame([{"from": u, "to": v, "x": round(float(pos[u][0]), 4), "y": round(float(pos[u][1]), 4),
                            "x2": round(float(pos[u][0] * 0.15 + pos[v][0] * 0.85), 4),
                            "y2": round(float(pos[u][1] * 0.15 + pos[v][1] * 0.85), 4),
@@ -84,7 +127,8 @@ def network_chart(graph: nx.DiGraph, *, title: str | None = None,
                           for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))],
                          columns=["from", "to", "x", "y", "x2", "y2", "strength", "how"])
     axis = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
-    scale = alt.Scale(domain=[-1.45, 1.45])
+    # No rounding of the domain to nice numbers: the circle fills the plot.
+    scale = alt.Scale(domain=[-_NETWORK_SPAN, _NETWORK_SPAN], nice=False)
     lines = alt.Chart(edges).mark_rule(color="#888888").encode(
         x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale), x2="x2:Q", y2="y2:Q",
         strokeWidth=alt.StrokeWidth("strength:Q", title="Influence strength (0 to 1)",
@@ -98,13 +142,24 @@ def network_chart(graph: nx.DiGraph, *, title: str | None = None,
         color=alt.Color("role:N", title="Role in the network",
                         scale=alt.Scale(domain=["broker", "other"], range=[REINFORCING, SERIES[0]])),
         tooltip=["name", "reach", "betweenness", "role"])
-    labels = alt.Chart(nodes).mark_text(dy=-16, fontSize=13).encode(x="x:Q", y="y:Q", text="name:N")
+    wide = network_label_width(nodes)
+    # Above the largest node (radius 15 px); the name where the plot has room for every name, else the number.
+    shown = f"width >= {wide:.0f} ? datum.key : datum.number" if wide != float("inf") else "datum.number"
+    labels = alt.Chart(nodes).mark_text(baseline="bottom", dy=-16, fontSize=13, text={"expr": shown}).encode(
+        x="x:Q", y="y:Q")
+    key = alt.Chart(nodes).mark_point(size=0, opacity=0).encode(
+        x="x:Q", y="y:Q",
+        opacity=alt.Opacity("key:N", sort=list(nodes["key"]), title="Stakeholders (number on the network)",
+                            scale=alt.Scale(range=[1.0] * max(len(nodes), 1)),
+                            legend=alt.Legend(columns=1, symbolOpacity=0, symbolSize=0, labelLimit=0,
+                                              labelExpr=wrap_expr(30))))
     if title is None:
         top = ranking.index[0]
         broker = ranking[ranking["broker"]].sort_values(["betweenness"], ascending=False, kind="stable")
         title = f"{top} reaches most ({int(ranking.iloc[0]['reach'])} of {len(ranking) - 1} others)"
         title += f"; {broker.index[0]} brokers most" if not broker.empty else "; nobody brokers"
-    return alt.layer(lines, heads, dots, labels).properties(title=_title(title, subtitle), width=560, height=480)
+    return alt.layer(lines, heads, dots, labels, key).properties(title=_title(title, subtitle), width=560,
+                                                                 height=_NETWORK_HEIGHT)
 
 
 def gap_chart(record: CshRecord, *, title: str | None = None,
