@@ -163,3 +163,21 @@ def test_named_points_are_spread_and_listed_in_a_key() -> None:
     key = spec["layer"][-1]["encoding"]["opacity"]
     assert key["title"] == "Stakeholders (number on the grid)"
     assert key["sort"][0].startswith("1. ") and len(key["sort"]) == 16
+
+
+def test_network_numbers_its_nodes_and_writes_names_only_where_they_fit() -> None:
+    from stp_helpers import stakeholders
+    from stp_helpers.charts.stakeholders import network_chart, network_label_width
+
+    register = stakeholders.load_register(case.load("wiltshire-complex-needs"))
+    spec = network_chart(stakeholders.influence_network(register)).to_dict()
+    lines, heads, dots, labels, key = spec["layer"]
+    assert dots["encoding"]["x"]["scale"]["nice"] is False  # the circle fills the plot
+    legend = key["encoding"]["opacity"]
+    assert legend["title"] == "Stakeholders (number on the network)"
+    assert legend["sort"][0] == "1. Ambulance and hospital" and len(legend["sort"]) == 10
+    # A phone-width plot (about 340 px) shows numbers; a projector's (about 810 px) the key's entries.
+    width = int(labels["mark"]["text"]["expr"].split(">=")[1].split("?")[0])
+    assert 340 < width < 810
+    crowded = pd.DataFrame({"x": [0.0, 0.05], "y": [1.0, 1.0], "key": ["1. A long name", "2. Another one"]})
+    assert network_label_width(crowded) > 900  # neighbours this close are told apart by number at any width
