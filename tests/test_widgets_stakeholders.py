@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from stp_helpers import case, charts, stakeholders as st
-from stp_helpers.stakeholders import csh
+from stp_helpers.stakeholders import csh, csh_judged
 from stp_helpers.widgets.stakeholders import CshExplorer, RegisterEditor
 
 ERROR = '<div class="stp-error"'
@@ -75,19 +75,64 @@ def test_save_refuses_shipped_case_then_writes_a_copy(tmp_path: Path, monkeypatc
     assert st.load_register("my-plymouth").get("Frontline workers").power == 0.45
 
 
-def test_csh_answer_changes_the_gap_chart() -> None:
+def test_csh_answer_changes_the_judged_chart_and_clears_its_reading() -> None:
+    record = csh.load_csh("plymouth-alliance")
     app = CshExplorer.from_case("plymouth-alliance")
     first = app.title
-    assert first == csh.gap_finding(csh.load_csh("plymouth-alliance"))
-    assert (app.group.value, app.question.value, app.mode.value) == ("Commissioners", 1, "ought")
-    app.question.value = 4
+    assert first == csh_judged.judged_finding(record) != csh.gap_finding(record)
+    assert (app.group.value, app.question.value, app.mode.value) == ("People using services", 1, "ought")
+    assert "Judged gap in values: wide" in app.reading.value and "targets and thresholds" in app.reading.value
+    app.answer.value = "Services meeting their own targets and thresholds"  # the ought now repeats the is
+    assert app.record.group("People using services").answers[1].gap == ""
+    assert app.title == csh_judged.judged_finding(app.record) != first
+    assert app.title.startswith("Commissioners")
+    assert app.gap_view.chart.to_dict()["description"].startswith(app.title)
+    assert "judged reading (wide)" in app.status.value
+    assert "Words shared: 1.00 (a prompt: words, not values)" in app.status.value
+    assert "No judged reading for this answer yet" in app.reading.value
+    app.group.value, app.question.value = "Commissioners", 4
     assert app.answer.value == "Alliance participants deciding together"
-    app.answer.value = "Commissioners"
-    assert app.title != first and app.gap_view.chart.to_dict()["description"].startswith(app.title)
-    assert csh.answer_text(app.record, "Commissioners", 4, "ought") == "Commissioners"
-    assert "gap 0.00" in app.status.value
+    assert "Judged gap in values: wide" in app.reading.value
     app.mode.value = "is"
     assert app.answer.value == "Commissioners" and "Who controls" in app.prompt.value
+
+
+@pytest.mark.parametrize("slug", ["plymouth-alliance", "salford-spotlight", "wiltshire-complex-needs", "stoke-neet"])
+def test_csh_explorer_leads_with_the_judged_reading_not_the_words(slug: str) -> None:
+    record = csh.load_csh(slug)
+    app = CshExplorer.from_case(slug)
+    start = (app.group.value, app.question.value)
+    assert app.title == csh_judged.judged_finding(record) and app.title.startswith(start[0])
+    assert start == csh_judged.judged_start(record)
+    assert csh_judged.extreme_gap(record, start[0]) == ("wide", csh_judged.extreme_gap(record, start[0])[1])
+    assert start[1] == csh_judged.extreme_gap(record, start[0])[1][0]
+    assert "Judged gap in values: wide" in app.reading.value
+
+
+def test_stoke_opens_on_young_people_not_where_words_differ_most() -> None:
+    # The words differ most for the partners (Q3); the judged reading finds young people want most change.
+    record = csh.load_csh("stoke-neet")
+    assert csh.widest_gap(record) == ("Partners at the table", 3)
+    app = CshExplorer.from_case("stoke-neet")
+    assert (app.group.value, app.question.value) == ("Young people and families", 1)
+    assert app.title.startswith("Young people and families want the most change in values")
+    assert "mean is/ought gap" not in app.title
+
+
+def test_csh_explorer_without_judged_readings_labels_the_word_prompt() -> None:
+    record = csh.build_csh({"Residents": {1: ("agency targets", "people who live here"), 2: ("care", "care")},
+                            "Agencies": {1: ("targets", "targets")}})
+    app = CshExplorer(record)
+    assert app.title.startswith("No gap judged yet. Words, not values: Residents")
+    assert (app.group.value, app.question.value) == csh.widest_gap(record) == ("Residents", 1)
+    assert "words, not values" in app.reading.value and "Judged gap" not in app.reading.value
+    mixed = csh_judged.judge(record, "Agencies", 1, "none", "Both answers name targets.")
+    app = CshExplorer(mixed)
+    assert (app.group.value, app.question.value) == ("Agencies", 1)
+    assert app.title == csh_judged.judged_finding(mixed)
+    assert "Judged gap in values: none" in app.reading.value and "Both answers name targets." in app.reading.value
+    app.group.value = "Residents"  # a group with no judged reading falls back to the labelled word prompt
+    assert "No judged reading for this answer yet" in app.reading.value and "words, not values" in app.reading.value
 
 
 def test_csh_save_refuses_shipped_then_writes_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ import pandas as pd
 from stp_helpers.stakeholders.csh import (JUDGED_GAPS, QUESTIONS, CshAnswer, CshError, CshRecord, build_csh,
                                           word_gap)
 
-__all__ = ["WORDS_LABEL", "judge", "judged_table", "extreme_gap", "judged_finding"]
+__all__ = ["WORDS_LABEL", "judge", "judged_table", "extreme_gap", "judged_start", "judged_finding"]
 
 #: How the word-overlap column is labelled wherever it is shown.
 WORDS_LABEL = "words shared (a prompt: words, not values)"
@@ -97,6 +97,35 @@ def extreme_gap(record: CshRecord, group: str, widest: bool = True) -> tuple[str
     return level, sorted(int(n) for n in table.loc[table["gap"] == level, "number"])
 
 
+def _most_change(table: pd.DataFrame) -> pd.DataFrame:
+    """Judged groups ranked by wide, then some answers (ties keep their order): columns wide, some, judged."""
+    counts = table.groupby("group", sort=False)["gap"].agg(
+        wide=lambda s: int((s == "wide").sum()), some=lambda s: int((s == "some").sum()), judged="size")
+    counts["_first"] = range(len(counts))
+    return counts.sort_values(["wide", "some", "_first"], ascending=[False, False, True],
+                              kind="stable").drop(columns="_first")
+
+
+def judged_start(record: CshRecord) -> tuple[str, int] | None:
+    """Where to start reading: the group ``judged_finding`` names and its first question judged widest.
+
+    None when no gap has been judged.
+
+    Examples
+    --------
+    >>> rec = judge(judge(build_csh({"A": {1: ("a", "b")}, "B": {2: ("a", "b"), 5: ("c", "d")}}),
+    ...                   "A", 1, "some", "Shared."), "B", 5, "wide", "Handed on.")
+    >>> judged_start(rec), judged_start(build_csh({"A": {1: ("a", "b")}}))
+    (('B', 5), None)
+    """
+    table = judged_table(record)
+    if table.empty:
+        return None
+    group = str(_most_change(table).index[0])
+    found = extreme_gap(record, group)
+    return (group, found[1][0]) if found is not None else None
+
+
 def judged_finding(record: CshRecord) -> str:
     """A chart title naming the group the workbook judges to want most change in values.
 
@@ -110,10 +139,7 @@ def judged_finding(record: CshRecord) -> str:
     table = judged_table(record)
     if table.empty:
         return "No is/ought gap has been judged yet: read each pair and judge it"
-    counts = table.groupby("group", sort=False)["gap"].agg(
-        wide=lambda s: int((s == "wide").sum()), some=lambda s: int((s == "some").sum()), judged="size")
-    counts["_first"] = range(len(counts))
-    counts = counts.sort_values(["wide", "some", "_first"], ascending=[False, False, True], kind="stable")
+    counts = _most_change(table)
     top, row = counts.index[0], counts.iloc[0]
     if row["wide"] == 0 and row["some"] == 0:
         return "No group wants change in values: every judged question is judged 'none' (the workbook’s judgement)"

@@ -12,6 +12,14 @@ True
 >>> app.sliders["power"].value = 1.5  # the slider clips to its maximum
 >>> app.register.get("Frontline workers").power
 1.0
+
+The CSH explorer opens on the workbook's judged reading, where the case has one:
+
+>>> app = CshExplorer.from_case("stoke-neet")
+>>> app.title
+'Young people and families want the most change in values: 9 of 12 judged questions wide (the workbook’s judgement)'
+>>> app.group.value, app.question.value
+('Young people and families', 1)
 """
 
 from __future__ import annotations
@@ -25,8 +33,9 @@ import pandas as pd
 
 from stp_helpers import case as cases
 from stp_helpers import charts, stakeholders
-from stp_helpers.stakeholders import csh
-from stp_helpers.charts.stakeholders import disagreement_chart, gap_chart, grid_chart, network_chart
+from stp_helpers.stakeholders import csh, csh_judged
+from stp_helpers.charts.stakeholders import (disagreement_chart, gap_chart, grid_chart, judged_gap_chart,
+                                             network_chart)
 from stp_helpers.errors import StpError
 
 __all__ = ["RegisterEditor", "CshExplorer"]
@@ -40,6 +49,30 @@ def _ok(text: str) -> str:
 
 def _table_html(table: pd.DataFrame) -> str:
     return table.to_html(index=False, border=0, classes="stp-table", escape=True)
+
+
+def _words_title(record: csh.CshRecord) -> str:
+    """The word-overlap prompt as a chart title, for answers with no judged reading: words, not values.
+
+    Examples
+    --------
+    >>> _words_title(csh.build_csh({"A": {1: ("targets", "people")}}))
+    'No gap judged yet. Words, not values: A’s is and ought share fewest words,
+     most at Q1 beneficiary; read and judge them'
+    """
+    found = csh.widest_gap(record)
+    if found is None:
+        return "No gap judged yet, and no is and ought answers differ in words: read each pair and judge it"
+    group, number = found
+    return (f"No gap judged yet. Words, not values: {group}’s is and ought share fewest words, most at "
+            f"Q{number} {csh.QUESTIONS[number - 1].category}; read and judge them")
+
+
+def _csh_gap_chart(record: csh.CshRecord, subtitle: str | None = None) -> Any:
+    """The judged gap chart when any answer is judged; otherwise the word-overlap chart, titled as words."""
+    if csh_judged.judged_table(record).empty:
+        return gap_chart(record, title=_words_title(record), subtitle=subtitle)
+    return judged_gap_chart(record, subtitle=subtitle)
 
 
 class RegisterEditor(widgets.VBox):
@@ -191,6 +224,14 @@ class RegisterEditor(widgets.VBox):
 class CshExplorer(widgets.VBox):
     """Answer the twelve questions per group and mode; the gap and disagreement charts follow.
 
+    Where the case carries the workbook's judged readings (``gap`` and
+    ``reason`` in ``csh.yaml``), the app opens on the group judged to want
+    most change in values, at its first question judged widest, and the gap
+    chart shows the judged readings.  With no judged reading it opens where
+    the is and ought answers share fewest words, and says that is a prompt:
+    words, not values.  Editing an answer clears that question's judged
+    reading, since the reading was made from the old answer.
+
     Parameters
     ----------
     record : CshRecord
@@ -214,18 +255,20 @@ class CshExplorer(widgets.VBox):
                                          style=style, layout=widgets.Layout(width="420px"))
         self.mode = widgets.ToggleButtons(options=list(csh.MODES), value="ought", description="Mode", style=style)
         self.prompt = widgets.HTML()
+        self.reading = widgets.HTML()
         self.answer = widgets.Textarea(description="Answer", continuous_update=False, style=style,
                                        layout=widgets.Layout(width="640px", height="64px"))
         self.save_button = widgets.Button(description="Save to case", button_style="primary")
         self.status = widgets.HTML()
-        self.gap_view = charts.show(gap_chart(record, subtitle=subtitle))
+        self.gap_view = charts.show(_csh_gap_chart(record, subtitle=subtitle))
         self.disagreement_view = charts.show(disagreement_chart(record, subtitle=subtitle))
-        start = csh.widest_gap(record)
-        if start is not None:  # open where the gap is largest, the finding the chart's title names
+        # Open on the finding the chart's title names: the judged reading first, the word prompt without one.
+        start = csh_judged.judged_start(record) or csh.widest_gap(record)
+        if start is not None:
             self.group.value, self.question.value = start
         self._load_answer()
-        super().__init__([self.group, self.question, self.mode, self.prompt, self.answer, self.gap_view,
-                          self.disagreement_view, self.save_button, self.status],
+        super().__init__([self.group, self.question, self.mode, self.prompt, self.answer, self.reading,
+                          self.gap_view, self.disagreement_view, self.save_button, self.status],
                          layout=widgets.Layout(width="760px"))
         for box in (self.group, self.question, self.mode):
             box.observe(lambda _: self._load_answer(), names="value")
@@ -252,20 +295,37 @@ class CshExplorer(widgets.VBox):
             self.answer.value = current.is_ if self.mode.value == "is" else current.ought
         finally:
             self._syncing = False
+        self._show_reading()
+
+    def _show_reading(self) -> None:
+        """The judged reading of this group's answer to this question, or the word prompt, labelled as words."""
+        answer = self.record.group(self.group.value).answers.get(self.question.value, csh.CshAnswer())
+        if answer.gap:
+            text = (f"<strong>Judged gap in values: {html.escape(answer.gap)}</strong> (the workbook’s judgement). "
+                    f"{html.escape(answer.reason)}")
+        else:
+            shared = 1 - csh.word_gap(answer.is_, answer.ought)
+            text = (f"No judged reading for this answer yet. {html.escape(csh_judged.WORDS_LABEL).capitalize()}: "
+                    f"{shared:.2f}. Read the is and ought answers and judge the gap in values: none, some or wide.")
+        self.reading.value = f'<p style="font-size:15px">{text}</p>'
 
     def _update(self, change: object = None) -> None:
         if self._syncing:
             return
+        judged = self.record.group(self.group.value).answers.get(self.question.value, csh.CshAnswer()).gap
         try:
             self.record = csh.set_answer(self.record, self.group.value, self.question.value, self.mode.value,
                                          self.answer.value)
-            self.gap_view.chart = gap_chart(self.record, subtitle=self._subtitle)
+            self.gap_view.chart = _csh_gap_chart(self.record, subtitle=self._subtitle)
             self.disagreement_view.chart = disagreement_chart(self.record, subtitle=self._subtitle)
         except StpError as err:
             self.status.value = err.to_html()
             return
+        self._show_reading()
         row = csh.answers_table(self.record, self.group.value).iloc[self.question.value - 1]
-        self.status.value = _ok(f"{self.group.value}, Q{row['number']}: is/ought gap {row['gap']:.2f}.")
+        cleared = f" Its judged reading ({judged}) was made from the old answer, so it is cleared." if judged else ""
+        self.status.value = _ok(f"{self.group.value}, Q{row['number']} changed.{cleared} "
+                                f"Words shared: {1 - row['gap']:.2f} (a prompt: words, not values).")
 
     def save(self) -> None:
         """Write ``csh.yaml`` into the case folder (shipped cases refuse, with how to copy them)."""
