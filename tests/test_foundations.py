@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from stp_helpers import case, catalogue, guide, paths
+from stp_helpers.charts import foundations as foundation_charts
 from stp_helpers.checks import foundations as check
 from stp_helpers.errors import StpError
 from stp_helpers.foundations import concepts, law, learning, load_foundations, sosm
@@ -247,6 +248,35 @@ def test_chooser_starts_from_no_for_cases_without_a_reading() -> None:
     app = MethodChooser.from_case("salford-spotlight")
     assert all(t.value == "no" for t in app.answers.values())
     assert "answer each question for your case" in app.children[0].value
+
+
+# --- the charts fit a phone and a projector --------------------------------------------------------------------
+
+def test_grid_names_each_approach_on_its_own_lines_and_rows_hold_a_phone_column() -> None:
+    spec = foundation_charts.sosm_chart(sosm.grid_table(("complex", "unitary")), title="Grid").to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]
+    chosen = next(r for r in rows if r["chosen"])
+    assert chosen["label"].split("\n") == ["Your case", "System dynamics",
+                                            "Organisational cybernetics (viable system model)", "Complexity theory"]
+    assert "lineBreak" not in spec["layer"][1]["mark"]  # wrapped to the column's width, not cut at '; '
+    assert spec["height"]["step"] >= 9 * 15  # nine lines of a phone's twelve-character column
+
+
+def test_law_matrix_never_cuts_an_activity_name() -> None:
+    spec = foundation_charts.regime_chart(law.activity_matrix(), law.short_names(), title="Matrix").to_dict()
+    y_axis = spec["layer"][0]["encoding"]["y"]["axis"]
+    x_axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert y_axis["labelLimit"] == 0 and "labelExpr" in y_axis
+    assert x_axis["labelLimit"] == 0 and x_axis["labelAngle"] == {"expr": "width < 500 ? -90 : 0"}
+    assert spec["height"]["step"] >= 3 * 17  # three lines of an activity name
+
+
+def test_line_labels_that_end_together_are_placed_apart() -> None:
+    run = learning.learning_series(weeks=20, revise_at=10, first_goal=80, second_goal=50, adjustment=0.3)
+    spec = foundation_charts.behaviour_chart(run, series="series", title="t", y_title="v").to_dict()
+    ends = {r["series"]: r for r in spec["datasets"][spec["layer"][1]["data"]["name"]]}
+    pixels = {name: (80 - row["value"]) * 300 / 80 + row["offset"] for name, row in ends.items()}
+    assert abs(pixels["goal"] - pixels["result"]) >= 17
 
 
 # --- glossary, reading list, path -----------------------------------------------------------------------------
