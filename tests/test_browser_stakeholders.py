@@ -6,7 +6,7 @@ import pytest
 from conftest import Visit, open_app, wait_for_chart_title
 
 from stp_helpers import catalogue
-from stp_helpers.stakeholders import csh
+from stp_helpers.stakeholders import csh, csh_judged
 
 pytestmark = pytest.mark.browser
 
@@ -24,16 +24,18 @@ def test_power_score_changes_the_grid_title(voila_server: str, visit: Visit) -> 
     assert visit.external == [] and visit.failed == []
 
 
-def test_csh_answer_changes_the_gap_chart(voila_server: str, visit: Visit) -> None:
+def test_csh_answer_edit_clears_its_judged_reading(voila_server: str, visit: Visit) -> None:
     open_app(visit, voila_server, catalogue.entry("methods/csh.ipynb"))
     page = visit.page
-    before = csh.gap_finding(csh.load_csh("plymouth-alliance"))
-    wait_for_chart_title(page, before)
+    record = csh.load_csh("plymouth-alliance")
+    wait_for_chart_title(page, csh_judged.judged_finding(record))
+    group, number = csh_judged.judged_start(record)
+    text = "Commissioners and the targets they set"
     box = page.locator(".widget-textarea textarea").first
-    box.fill("Commissioners and the targets they set")
+    box.fill(text)
     box.press("Tab")
-    after = csh.gap_finding(csh.set_answer(csh.load_csh("plymouth-alliance"), "Commissioners", 1, "ought",
-                                           "Commissioners and the targets they set"))
-    assert after != before
+    # The edited answer was judged as it stood; its reading is cleared and the title follows.
+    after = csh_judged.judged_finding(csh.set_answer(record, group, number, "ought", text))
     wait_for_chart_title(page, after)
+    page.get_by_text("clear", exact=False).first.wait_for(timeout=30_000)
     assert visit.external == [] and visit.failed == []
