@@ -8,7 +8,7 @@ every other request is aborted, which proves the apps work offline.
 from __future__ import annotations
 
 import pytest
-from conftest import Visit, assert_rendered_offline, open_app, wait_for_chart_title
+from conftest import Visit, assert_fits, assert_rendered_offline, open_app, wait_for_chart_title
 from test_browser_exercises import JOURNEYS
 
 from stp_helpers import catalogue
@@ -25,6 +25,7 @@ WITHOUT_JOURNEY = [e for e in catalogue.entries() if e.path not in JOURNEYS]
 def test_app_renders_offline(voila_server: str, visit: Visit, item: catalogue.Entry) -> None:
     open_app(visit, voila_server, item)
     assert_rendered_offline(visit)
+    assert_fits(visit)
 
 
 def test_every_notebook_is_opened_offline_by_one_browser_test() -> None:

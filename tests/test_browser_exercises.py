@@ -16,7 +16,7 @@ import re
 from functools import cache
 
 import pytest
-from conftest import Visit, assert_rendered_offline, open_app
+from conftest import Visit, assert_fits, assert_rendered_offline, open_app
 
 from stp_helpers import case, catalogue, report, sd
 from stp_helpers.futures import options
@@ -440,3 +440,4 @@ def test_each_exercise_app_checks_answers_and_keeps_the_model_answer_back(path: 
         assert journey.model in model.inner_text()
     assert visit.external == [] and visit.failed == []
     assert visit.console_errors == []
+    assert_fits(visit)  # with every answer checked and every model answer open
