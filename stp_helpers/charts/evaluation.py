@@ -23,7 +23,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from stp_helpers.charts.theme import BALANCING, LABEL_CHARS, REINFORCING, SERIES, category_axis, wrapped_lines
+from stp_helpers.charts.theme import (BALANCING, LABEL_CHARS, REINFORCING, SERIES, bar_end_labels, category_axis,
+                                     wrapped_lines)
 from stp_helpers.charts import layout
 from stp_helpers.charts.sd import number
 
@@ -142,11 +143,9 @@ def demand_chart(summary: pd.DataFrame, *, subtitle: str | list[str] | None = No
     bars = base.mark_bar().encode(
         color=alt.Color("kind:N", scale=alt.Scale(domain=["failure", "value"], range=[SIGNAL, BALANCING]),
                         title="Kind"), tooltip=["demand", "kind", "count", "share"])
-    long_bar = f"datum.count > 0 && datum.count >= {top * 0.7!r}"
-    outside = base.transform_filter(f"!({long_bar})").mark_text(align="left", dx=4, fontSize=13,
-                                                                 color="#000000").encode(text="count:Q")
-    inside = base.transform_filter(long_bar).mark_text(align="right", dx=-4, fontSize=13).encode(
-        text="count:Q", color=alt.condition("datum.kind == 'failure'", alt.value("#000000"), alt.value("#FFFFFF")))
+    outside, inside = bar_end_labels(
+        base, "count", top, outside_colour=alt.value("#000000"), font_size=13,
+        inside_colour=alt.condition("datum.kind == 'failure'", alt.value("#000000"), alt.value("#FFFFFF")))
     props = {"text": title}
     if subtitle:
         props["subtitle"] = subtitle

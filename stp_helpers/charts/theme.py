@@ -50,6 +50,7 @@ __all__ = [
     "OKABE_ITO",
     "REINFORCING",
     "BALANCING",
+    "bar_end_labels",
     "THEME",
     "enable_offline",
     "StpChart",
@@ -397,6 +398,30 @@ def _subtitle(case_title: str | None, source: str | None) -> list[str]:
     return parts
 
 
+def bar_end_labels(base: alt.Chart, value: str, top: float, *, text: str | None = None,
+                   inside_colour: Any = None, outside_colour: Any = None, share: float = 0.7,
+                   font_size: int = 14) -> tuple[alt.Chart, alt.Chart]:
+    """Each horizontal bar's number at its end: inside the longest bars, just past the others.
+
+    A bar of at least ``share`` of ``top`` has its number inside its end (in ``inside_colour``,
+    default white), so no number runs out of a phone-width chart; a bar of zero has no end to
+    write inside, so its number goes past it.  ``text`` is the field written (default the value).
+    Returns the layers for the numbers past the bars and inside them.
+
+    >>> base = alt.Chart(pd.DataFrame({"n": [0, 5, 10]})).encode(x="n:Q")
+    >>> outside, inside = bar_end_labels(base, "n", 10)
+    >>> inside.to_dict()["transform"][0]["filter"]
+    "datum['n'] > 0 && datum['n'] >= 7.0"
+    """
+    long_bar = f"datum['{value}'] > 0 && datum['{value}'] >= {top * share!r}"
+    label = text or f"{value}:Q"
+    outside = base.transform_filter(f"!({long_bar})").mark_text(align="left", dx=4, fontSize=font_size).encode(
+        text=label, **({} if outside_colour is None else {"color": outside_colour}))
+    inside = base.transform_filter(long_bar).mark_text(align="right", dx=-4, fontSize=font_size).encode(
+        text=label, color=alt.value("#FFFFFF") if inside_colour is None else inside_colour)
+    return outside, inside
+
+
 def bar_chart(
     data: pd.DataFrame,
     *,
@@ -444,8 +469,6 @@ def bar_chart(
             alt.datum[category] == highlight, alt.value(REINFORCING), alt.value(SERIES[0])
         )
     # Long category names wrap onto lines (never cut with "…"); the axis title sits above the names.
-    # Numbers of the longest bars are written inside the bar's end, the others just past it, so no
-    # number runs out of a phone-width chart.
     lines = max(wrapped_lines(c, LABEL_CHARS) for c in data[category])
     top = float(data[value].max()) if len(data) else 1.0
     base = alt.Chart(data).encode(
@@ -455,15 +478,10 @@ def bar_chart(
                 axis=alt.Axis(labelFlush=True)),
     )
     bars = base.mark_bar().encode(color=colour, tooltip=[category, value])
-    # A bar of zero has no end to write inside: its number goes past it (all bars are zero before a class answers).
-    long_bar = f"datum['{value}'] > 0 && datum['{value}'] >= {top * 0.7!r}"
-    outside = base.transform_filter(f"!({long_bar})").mark_text(align="left", dx=4, fontSize=14).encode(
-        text=f"{value}:Q")
     inside_colour: Any = alt.value("#FFFFFF")  # white on blue: 5.2:1
     if highlight is not None:  # black on vermillion: 5.4:1
         inside_colour = alt.condition(alt.datum[category] == highlight, alt.value("#000000"), alt.value("#FFFFFF"))
-    inside = base.transform_filter(long_bar).mark_text(align="right", dx=-4, fontSize=14).encode(
-        text=f"{value}:Q", color=inside_colour)
+    outside, inside = bar_end_labels(base, value, top, inside_colour=inside_colour)
     props: dict[str, Any] = {"text": title}
     if subtitle:
         props["subtitle"] = subtitle

@@ -20,7 +20,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from stp_helpers.charts.theme import BALANCING, LABEL_CHARS, REINFORCING, category_axis, wrapped_lines
+from stp_helpers.charts.theme import (BALANCING, LABEL_CHARS, REINFORCING, bar_end_labels, category_axis,
+                                     wrapped_lines)
 from stp_helpers.vsm.model import VsmDescription, VsmError
 from stp_helpers.vsm.variety import variety_balance
 
@@ -96,13 +97,9 @@ def variety_chart(desc: VsmDescription, system: str | None = None, *,
                         legend=alt.Legend(title="Regulator")),
         tooltip=["row", "disturbance", "response", "attenuators", "amplifiers", "gap_bits"],
     )
-    # The longest bars (always "short", vermillion) carry their number inside their end in black (5.4:1),
-    # the others just past it,
-    # so no number runs out of a phone-width chart.
-    long_bar = f"datum.gap_bits > 0 && datum.gap_bits >= {0.6 * high!r}"
-    outside = base.transform_filter(f"!({long_bar})").mark_text(align="left", dx=4, fontSize=14).encode(text="label:N")
-    inside = base.transform_filter(long_bar).mark_text(align="right", dx=-4, fontSize=14, color="#000000").encode(
-        text="label:N")
+    # The longest bars (always "short", vermillion) carry their number inside their end in black (5.4:1).
+    outside, inside = bar_end_labels(base, "gap_bits", high, text="label:N", inside_colour=alt.value("#000000"),
+                                     share=0.6)
     rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#000000").encode(x="x:Q")
     props: dict = {"text": title}
     if subtitle:
