@@ -29,7 +29,8 @@ import pandas as pd
 
 from stp_helpers.charts.theme import wrap_expr
 
-__all__ = ["HEAT_COLOURS", "HEAT_TEXT", "contrast_ratio", "heat_layers", "spread_points", "numbered_layers"]
+__all__ = ["HEAT_COLOURS", "HEAT_TEXT", "contrast_ratio", "heat_layers", "spread_points", "numbered_layers",
+           "key_layer"]
 
 #: Sequential oranges (ColorBrewer Oranges), lightest first.
 HEAT_COLOURS = ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#8c2d04")
@@ -135,9 +136,15 @@ def numbered_layers(table: pd.DataFrame, *, name: str, x: str, y: str, colour: a
     points = base.mark_point(size=420, filled=True, fill="#ffffff", strokeWidth=3, opacity=1).encode(
         stroke=alt.Stroke(**colour.to_dict()), tooltip=list(tooltip) or [name])
     numbers = base.mark_text(fontSize=12, fontWeight="bold", color="#000000").encode(text="number:N")
-    key = base.mark_point(size=0, opacity=0).encode(
-        opacity=alt.Opacity("key:N", sort=list(data["key"]), title=key_title,
-                            scale=alt.Scale(range=[1.0] * len(data)),
+    return points, numbers, key_layer(base, list(data["key"]), key_title)
+
+
+def key_layer(base: alt.Chart, keys: Sequence[str], title: str) -> alt.Chart:
+    """An invisible layer whose legend is the key of a numbered chart: ``keys`` (``n. name``) in order.
+
+    ``base`` carries the data (a ``key`` column) and the x and y encodings.
+    """
+    return base.mark_point(size=0, opacity=0).encode(
+        opacity=alt.Opacity("key:N", sort=list(keys), title=title, scale=alt.Scale(range=[1.0] * max(len(keys), 1)),
                             legend=alt.Legend(columns=1, symbolOpacity=0, symbolSize=0, labelLimit=0,
                                               labelExpr=wrap_expr(30))))
-    return points, numbers, key

@@ -21,7 +21,7 @@ import networkx as nx
 import pandas as pd
 
 from stp_helpers.charts import layout
-from stp_helpers.charts.theme import BALANCING, OKABE_ITO, REINFORCING, SERIES, wrap_expr
+from stp_helpers.charts.theme import BALANCING, OKABE_ITO, REINFORCING, SERIES
 from stp_helpers.stakeholders.csh import JUDGED_GAPS, CshRecord, answers_table, disagreement_table, gap_finding
 from stp_helpers.stakeholders.csh_judged import judged_finding, judged_table
 from stp_helpers.stakeholders.register import QUADRANTS, Register
@@ -147,12 +147,8 @@ def network_chart(graph: nx.DiGraph, *, title: str | None = None,
     shown = f"width >= {wide:.0f} ? datum.key : datum.number" if wide != float("inf") else "datum.number"
     labels = alt.Chart(nodes).mark_text(baseline="bottom", dy=-16, fontSize=13, text={"expr": shown}).encode(
         x="x:Q", y="y:Q")
-    key = alt.Chart(nodes).mark_point(size=0, opacity=0).encode(
-        x="x:Q", y="y:Q",
-        opacity=alt.Opacity("key:N", sort=list(nodes["key"]), title="Stakeholders (number on the network)",
-                            scale=alt.Scale(range=[1.0] * max(len(nodes), 1)),
-                            legend=alt.Legend(columns=1, symbolOpacity=0, symbolSize=0, labelLimit=0,
-                                              labelExpr=wrap_expr(30))))
+    key = layout.key_layer(alt.Chart(nodes).encode(x="x:Q", y="y:Q"), list(nodes["key"]),
+                           "Stakeholders (number on the network)")
     if title is None:
         top = ranking.index[0]
         broker = ranking[ranking["broker"]].sort_values(["betweenness"], ascending=False, kind="stable")
