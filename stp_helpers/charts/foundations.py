@@ -83,18 +83,6 @@ _GRID_PHONE_CHARS = 12
 _GRID_LINE = 15
 
 
-def _wrap_signal(field: str, chars: str) -> str:
-    r"""A Vega expression that wraps ``datum[field]`` into lines of about ``chars`` characters (an expression).
-
-    Line breaks already in the text are kept, so each item of a list can start its own line.
-
-    >>> print(_wrap_signal("label", "12"))
-    split(trim(replace(datum['label'], regexp('(.{1,' + (12) + '})(\\s+|$)', 'g'), '$1\n')), '\n')
-    """
-    return (f"split(trim(replace(datum['{field}'], regexp('(.{{1,' + ({chars}) + '}})(\\\\s+|$)', 'g'), "
-            "'$1\\n')), '\\n')")
-
-
 def _grid_lines(text: str, chars: int) -> int:
     """How many lines a cell's text takes when each item starts a line and wraps at ``chars`` characters."""
     return sum(wrapped_lines(part, chars) for part in text.split("\n"))
@@ -117,7 +105,7 @@ def sosm_chart(grid: pd.DataFrame, *, title: str, subtitle: str | list[str] | No
     font = f"width < {_PHONE_PLOT} ? 12 : 14"
     chars = f"max({_GRID_PHONE_CHARS}, floor((width / 3 - 16) / (({font}) * {_CHAR_EM})))"
     lines = max(_grid_lines(text, _GRID_PHONE_CHARS) for text in frame["label"])
-    base = alt.Chart(frame).transform_calculate(lines=_wrap_signal("label", chars)).encode(
+    base = alt.Chart(frame).transform_calculate(lines=wrap_expr(chars, field="label")).encode(
         x=alt.X("participants:N", sort=list(PARTICIPANT_ORDER), title="Participants",
                 axis=alt.Axis(orient="top", labelFontSize=14, labelAngle=0, grid=False)),
         # Context names stand on end beside their rows, so a phone keeps its width for the three columns.

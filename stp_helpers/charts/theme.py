@@ -192,13 +192,20 @@ def enable_offline() -> None:
     alt.JupyterChart._is_offline = True
 
 
-def wrap_expr(chars: int) -> str:
-    r"""A Vega expression that wraps an axis or legend label into lines of about ``chars`` characters.
+def wrap_expr(chars: int | str, field: str | None = None) -> str:
+    r"""A Vega expression that wraps a label into lines of about ``chars`` characters.
+
+    ``chars`` is a number or a Vega expression (a width that follows the chart's); the text
+    is an axis or legend label, or the datum's ``field``.  Line breaks already in it are kept.
 
     >>> print(wrap_expr(20))
     split(trim(replace(datum.label, regexp('(.{1,20})(\\s+|$)', 'g'), '$1\n')), '\n')
+    >>> print(wrap_expr("12", field="label"))
+    split(trim(replace(datum['label'], regexp('(.{1,' + (12) + '})(\\s+|$)', 'g'), '$1\n')), '\n')
     """
-    return ("split(trim(replace(datum.label, regexp('(.{1,%d})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')" % chars)
+    text = "datum.label" if field is None else f"datum['{field}']"
+    width = str(chars) if isinstance(chars, int) else f"' + ({chars}) + '"
+    return ("split(trim(replace(%s, regexp('(.{1,%s})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')" % (text, width))
 
 
 def category_axis(chars: int | None = None) -> alt.Axis:
